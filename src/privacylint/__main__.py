@@ -1,0 +1,5 @@
+import sys
+
+from privacylint.cli import main
+
+sys.exit(main())

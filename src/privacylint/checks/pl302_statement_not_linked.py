@@ -1,0 +1,36 @@
+"""The homepage (or, with `linked_from: every-page`, a page) has no link to the statement.
+
+Visitors must be able to find the statement; most statements, KubeVirt's included, promise a
+link from the homepage. <a>, <area> and <link rel="privacy-policy"> count. With every-page, the
+statement itself and redirect stubs (pages that only hold a meta refresh) are exempt.
+"""
+
+from privacylint.checks.base import CheckSpec
+from privacylint.site import page_key
+
+SPEC = CheckSpec("PL302", "statement-not-linked", "error",
+                 "The homepage (or every page) does not link to the privacy statement.")
+
+
+def check(site):
+    policy = site.policy
+    target = page_key(policy.statement_page)
+    if policy.linked_from == "homepage":
+        home = site.page(policy.homepage)
+        if home is None:
+            yield site.policy_finding(
+                SPEC, policy.position("site.homepage") if "site.homepage" in policy.positions
+                else policy.position("site.url"), policy.statement_page,
+                f"the homepage {policy.homepage} is not in the build, so its link to the statement "
+                "cannot be checked; set site.homepage to the homepage's path.")
+            return
+        pages = [home]
+    else:
+        pages = [p for key, p in site.pages.items()
+                 if key != target and not any(r.kind == "meta refresh" for r in p.requests)]
+    for page in pages:
+        if not any(site.page_key_of(link.url) == target for link in page.links):
+            yield site.finding(
+                SPEC, page.path, None, None, policy.statement_page,
+                f"no link to the privacy statement {policy.statement_page}; add one (a footer link "
+                f"<a href=\"{policy.statement_page}\">Privacy</a> is usual).")

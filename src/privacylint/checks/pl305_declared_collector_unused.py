@@ -1,0 +1,28 @@
+"""A collector declared in rules.yaml is contacted by no page.
+
+The statement then says more than the site does: either the collector was removed and the
+statement can be trimmed, or it is loaded in a way privacylint cannot see (edge-injected, or
+by a tag manager - list it under that manager's `loads:` and it counts as used when it is).
+"""
+
+from privacylint.checks.base import CheckSpec
+
+SPEC = CheckSpec("PL305", "declared-collector-unused", "warning",
+                 "A declared collector is contacted by no page of the site.")
+
+
+def check(site):
+    collectors = site.policy.collectors
+    used = {c.collector.name for c in site.contacts if c.collector}
+    for collector in collectors:  # what a used tag manager loads is used too
+        if collector.name in used:
+            used.update(collector.loads)
+    for collector in collectors:
+        vendor_id = collector.vendor.id if collector.vendor else None
+        if collector.name in used or vendor_id in used:
+            continue
+        yield site.policy_finding(
+            SPEC, collector.position, collector.name,
+            f"'{collector.name}' is declared but no page contacts it; remove it from rules.yaml (and "
+            "the statement) if the site no longer uses it, or list it under the loads: of the tag "
+            "manager that loads it.")

@@ -1,0 +1,175 @@
+"""Command line: options in, reports out, exit code back. The only module that prints.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings; 2 usage, policy or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from privacylint import __version__
+from privacylint.checks import REGISTRY, SPECS
+from privacylint.engine import DEFAULT_MAX_FILE_SIZE, Options, run
+from privacylint.model import SEVERITIES, SEVERITY_RANK
+from privacylint.policy import PolicyError, load_policy
+from privacylint.report import FORMATS
+from privacylint.vendors import catalogue
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="privacylint",
+        description="Check a built website against what its privacy statement (rules.yaml) declares.",
+        epilog="Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/policy/internal error.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="built site directory (e.g. _site, public)")
+    p.add_argument("--rules", metavar="FILE", help="policy file (default: rules.yaml, searched upward)")
+    p.add_argument("--format", action="append", metavar="NAME[=FILE]", default=[],
+                   help=f"report format ({', '.join(FORMATS)}); repeat to write several, FILE to write to a file")
+    p.add_argument("--fail-on", choices=SEVERITIES, default="error",
+                   help="lowest severity that makes the exit code 1 (default: error)")
+    p.add_argument("--select", metavar="IDS", help="only these checks (comma-separated ids or prefixes: PL1,PL201)")
+    p.add_argument("--ignore", metavar="IDS", help="skip these checks (ids or prefixes)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="processes for extraction (default: one per core)")
+    p.add_argument("--max-file-size", type=int, default=DEFAULT_MAX_FILE_SIZE, metavar="BYTES",
+                   help="files larger than this are reported (PL001) and skipped (default: 10 MiB)")
+    p.add_argument("--explain", metavar="ID", help="explain a check and exit")
+    p.add_argument("--list-checks", action="store_true", help="list the checks and exit")
+    p.add_argument("--list-vendors", action="store_true", help="list the vendor catalogue and exit")
+    p.add_argument("--version", action="version", version=f"privacylint {__version__}")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    try:
+        return _main(args)
+    except UsageError as err:
+        _err(f"privacylint: {err}")
+    except PolicyError as err:
+        _err(str(err))
+        _err(f"privacylint: {len(err.issues)} problem{'s' if len(err.issues) != 1 else ''} in {err.path}; nothing was checked.")
+    except Exception as err:  # noqa: BLE001 - the promise is: no traceback, exit 2
+        if os.environ.get("PRIVACYLINT_DEBUG"):
+            raise
+        _err(f"privacylint: internal error: {type(err).__name__}: {err}. Please report this "
+             "(PRIVACYLINT_DEBUG=1 shows the traceback).")
+    return EXIT_ERROR
+
+
+def _main(args: argparse.Namespace) -> int:
+    formats = _formats(args.format)
+    if args.explain:
+        return _print(explain(args.explain))
+    if args.list_checks:
+        return _print(list_checks(dict(formats).get(None, "text")))
+    if args.list_vendors:
+        return _print(list_vendors(dict(formats).get(None, "text")))
+    if not args.paths:
+        raise UsageError("give the built site to check, e.g. `privacylint _site` (build the site first)")
+    for path in args.paths:
+        if not os.path.isdir(path):
+            raise UsageError(f"{path} is not a directory; give the built site (build it first)")
+    if args.jobs < 1 or args.max_file_size < 1:
+        raise UsageError("--jobs and --max-file-size must be positive")
+    policy = load_policy(_rules_path(args.rules), frozenset(SPECS))
+    options = Options(enabled=_enabled(args.select, args.ignore), jobs=args.jobs, max_file_size=args.max_file_size)
+    result = run(args.paths, policy, options)
+    for target, name in formats:
+        text = FORMATS[name](result)
+        if target is None:
+            sys.stdout.write(text)
+        else:
+            Path(target).write_text(text, encoding="utf-8")
+    threshold = SEVERITY_RANK[args.fail_on]
+    return EXIT_FINDINGS if any(SEVERITY_RANK[f.severity] >= threshold for f in result.findings) else EXIT_OK
+
+
+def _formats(specs: list[str]) -> list[tuple[str | None, str]]:
+    """[(file or None for stdout, format name)]; text to stdout when none is asked for."""
+    out = []
+    for spec in specs or ["text"]:
+        name, _, target = spec.partition("=")
+        if name not in FORMATS:
+            raise UsageError(f"unknown format '{name}'; choose from {', '.join(FORMATS)}")
+        out.append((target or None, name))
+    if sum(target is None for target, _ in out) > 1:
+        raise UsageError("only one --format can go to standard output; give the others =FILE")
+    return out
+
+
+def _enabled(select: str | None, ignore: str | None) -> frozenset[str]:
+    def pick(spec: str) -> set[str]:
+        chosen = set()
+        for token in filter(None, (t.strip().upper() for t in spec.split(","))):
+            matched = {cid for cid in SPECS if cid.startswith(token)}
+            if not matched:
+                raise UsageError(f"no check matches '{token}' (privacylint --list-checks)")
+            chosen |= matched
+        return chosen
+
+    enabled = pick(select) if select else set(SPECS)
+    return frozenset(enabled - (pick(ignore) if ignore else set()))
+
+
+def _rules_path(given: str | None) -> str:
+    if given:
+        if not os.path.isfile(given):
+            raise UsageError(f"{given} does not exist")
+        return given
+    cwd = Path.cwd()
+    for folder in (cwd, *cwd.parents):
+        candidate = folder / "rules.yaml"
+        if candidate.is_file():
+            return os.path.relpath(candidate, cwd)
+    raise UsageError(f"no rules.yaml in {cwd} or any folder above it; write one (see the README) "
+                     "or pass --rules FILE")
+
+
+def explain(check_id: str) -> str:
+    module = next((m for m in REGISTRY if m.SPEC.id == check_id.upper()), None)
+    if module is None:
+        raise UsageError(f"unknown check '{check_id}' (privacylint --list-checks)")
+    spec = module.SPEC
+    return (f"{spec.id} {spec.name} (default: {spec.severity})\n\n{spec.summary}\n\n"
+            f"{(module.__doc__ or '').strip()}\n\nExamples and how to fix: {spec.catalogue_dir}/README.md\n")
+
+
+def list_checks(fmt: str) -> str:
+    if fmt == "json":
+        import json
+        return json.dumps([{"id": s.id, "name": s.name, "severity": s.severity, "summary": s.summary}
+                           for s in SPECS.values()], indent=2) + "\n"
+    return "".join(f"{s.id}  {s.name:<34} {s.severity:<8} {s.summary}\n" for s in SPECS.values())
+
+
+def list_vendors(fmt: str) -> str:
+    vendors = sorted(catalogue().vendors.values(), key=lambda v: v.id)
+    if fmt == "json":
+        import json
+        return json.dumps([{"id": v.id, "name": v.name, "aliases": list(v.aliases), "owner": v.owner,
+                            "category": v.category, "hosts": list(v.hosts),
+                            "cookies": [c.name for c in v.cookies], "consent": v.consent,
+                            "sources": list(v.sources)} for v in vendors], indent=2) + "\n"
+    return "".join(f"{v.id:<22} {v.category:<16} {v.name}  ({', '.join(v.hosts)})\n" for v in vendors)
+
+
+def _print(text: str) -> int:
+    sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)

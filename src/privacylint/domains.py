@@ -1,0 +1,77 @@
+"""URL -> host -> site (registrable domain) -> first or third party. Offline, always.
+
+The Public Suffix List is the snapshot bundled with tldextract, private suffixes included, so
+alice.github.io and bob.github.io are different sites (design.md, "Site and party").
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import tldextract
+
+_PSL = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+
+
+def host_of(url: str) -> str | None:
+    """Lower-case ASCII host of an absolute URL (IDNA-encoded), without port; None if it has none."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    host = host.rstrip(".")
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return host
+    return host
+
+
+@lru_cache(maxsize=65536)
+def site_of(host: str) -> str:
+    """Registrable domain of a host; a host that is itself a public suffix or an IP is its own site."""
+    return _PSL(host).top_domain_under_public_suffix or host
+
+
+def is_public_suffix(name: str) -> bool:
+    ext = _PSL(name)
+    return not ext.domain and bool(ext.suffix)
+
+
+def host_matches(host: str, pattern: str) -> bool:
+    """`example.com` covers that host and its subdomains; `*.example.com` only its subdomains."""
+    if pattern.startswith("*."):
+        return host.endswith(pattern[1:])
+    return host == pattern or host.endswith("." + pattern)
+
+
+def split_pattern(pattern: str) -> tuple[str, str]:
+    """A host pattern may carry a path prefix: `www.googletagmanager.com/gtag/` -> (host, "/gtag/")."""
+    host, slash, path = pattern.partition("/")
+    return host.lower(), slash + path
+
+
+def url_matches(host: str, path: str, pattern: str) -> bool:
+    p_host, p_path = split_pattern(pattern)
+    return host_matches(host, p_host) and path.startswith(p_path)
+
+
+class Parties:
+    """Decides first or third party for a site's policy: site.url's site plus site.first_party."""
+
+    def __init__(self, site_url: str, first_party: list[str]):
+        self.home_host = host_of(site_url) or ""
+        self.home_site = site_of(self.home_host) if self.home_host else ""
+        self.first_party = [p.lower() for p in first_party]
+
+    @lru_cache(maxsize=16384)
+    def is_first_party(self, host: str | None) -> bool:
+        if not host:
+            return True
+        if site_of(host) == self.home_site:
+            return True
+        return any(host_matches(host, p) or site_of(host) == p for p in self.first_party)

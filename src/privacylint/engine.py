@@ -1,0 +1,72 @@
+"""The pipeline: discover -> extract (in parallel) -> classify -> checks -> ignores -> Result.
+
+Pure: no printing, no exiting. Extraction runs in a process pool; each worker reads its file and
+returns small facts, so no page's tree outlives its extraction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from privacylint.checks import REGISTRY, SPECS
+from privacylint.discover import SiteFile, discover
+from privacylint.extract import extract_file
+from privacylint.facts import FileFacts
+from privacylint.inventory import inventory, merge
+from privacylint.model import Result
+from privacylint.policy import Policy
+from privacylint.site import Site
+from privacylint.suppress import apply_ignores
+from privacylint.vendors import catalogue
+
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+_PARALLEL_FROM = 48  # below this many files a pool costs more than it saves
+
+
+@dataclass(slots=True)
+class Options:
+    enabled: frozenset[str] = frozenset(SPECS)  # after --select/--ignore
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+def run(roots: list[str], policy: Policy, options: Options | None = None) -> Result:
+    options = options or Options()
+    started = time.perf_counter()
+    result = Result(roots=list(roots))
+    severities = {cid: level for cid, level in policy.checks.items() if level != "off"}
+    enabled = [m for m in REGISTRY if m.SPEC.id in options.enabled and policy.checks.get(m.SPEC.id) != "off"]
+    findings = []
+    for root in roots:
+        files, skipped = discover(root)
+        facts = extract_all(files, policy.site_url, options) + skipped
+        facts.sort(key=lambda f: f.path)
+        site = Site(root, facts, policy, catalogue(), severities)
+        for module in enabled:
+            findings.extend(module.check(site))
+        result.inventory = merge(result.inventory, inventory(site))
+        result.files += len(facts)
+        result.pages += sum(f.kind == "page" for f in facts)
+    findings.sort(key=lambda f: f.sort_key())
+    result.findings, result.suppressed = apply_ignores(findings, policy, options.today)
+    result.seconds = round(time.perf_counter() - started, 3)
+    return result
+
+
+def extract_all(files: list[SiteFile], site_url: str, options: Options) -> list[FileFacts]:
+    jobs = [(f.abspath, f.relpath, site_url + quote(f.relpath), options.max_file_size) for f in files]
+    if options.jobs > 1 and len(jobs) >= _PARALLEL_FROM:
+        chunk = max(1, min(64, len(jobs) // (options.jobs * 8)))
+        with ProcessPoolExecutor(options.jobs) as pool:
+            return list(pool.map(_extract, jobs, chunksize=chunk))
+    return [_extract(job) for job in jobs]
+
+
+def _extract(job: tuple) -> FileFacts:
+    return extract_file(*job)

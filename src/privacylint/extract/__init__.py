@@ -1,0 +1,72 @@
+"""File -> facts. A pure function of the file's bytes and its URL: no policy, no network."""
+
+from __future__ import annotations
+
+import os
+
+from privacylint.decode import decode, is_binary
+from privacylint.extract.css import css_facts
+from privacylint.extract.html import extract_page
+from privacylint.extract.js import js_facts
+from privacylint.extract.source import Source
+from privacylint.facts import FileFacts, Problem
+
+KINDS = {".html": "page", ".htm": "page", ".xhtml": "page", ".js": "script", ".mjs": "script",
+         ".css": "stylesheet"}
+
+
+def kind_of(path: str) -> str | None:
+    return KINDS.get(os.path.splitext(path)[1].lower())
+
+
+def extract_file(abspath: str, relpath: str, url: str, max_size: int) -> FileFacts:
+    """Read and extract one file; every failure becomes a PL001 problem, never an exception."""
+    facts = FileFacts(relpath, kind_of(relpath) or "other")
+    try:
+        facts.size = os.path.getsize(abspath)
+        if facts.size > max_size:
+            facts.problems.append(Problem(
+                "too-large", "warning",
+                f"{facts.size:,} bytes is over the {max_size:,}-byte limit; the file was not checked "
+                "(raise it with --max-file-size)."))
+            return facts
+        with open(abspath, "rb") as fh:
+            data = fh.read()
+    except OSError as err:
+        facts.problems.append(Problem("unreadable", "error", f"cannot be read: {err.strerror or err}"))
+        return facts
+    try:
+        extract_bytes(data, url, facts)
+    except Exception as err:  # noqa: BLE001 - a parser bug on one file must not stop the run
+        facts.requests.clear(), facts.links.clear(), facts.writes.clear()
+        facts.problems.append(Problem(
+            "parse", "error", f"could not be analysed ({type(err).__name__}: {err}); please report this."))
+    return facts
+
+
+def extract_bytes(data: bytes, url: str, facts: FileFacts) -> None:
+    nul_line = is_binary(data)
+    if nul_line is not None:
+        facts.problems.append(Problem(
+            "binary", "error", f"holds NUL bytes (first on line {nul_line}), so it is not a text "
+            f"{facts.kind}; it was skipped.", nul_line))
+        return
+    text, problem = decode(data, facts.kind)
+    if problem:
+        facts.problems.append(problem)
+    if facts.kind == "page":
+        extract_page(text, url, facts)
+    elif facts.kind == "script":
+        _extract_script(text, url, facts)
+    elif facts.kind == "stylesheet":
+        _extract_stylesheet(text, url, facts)
+
+
+def _extract_script(text: str, url: str, facts: FileFacts) -> None:
+    requests, writes = js_facts(text, url, Source(text).position)
+    facts.requests.extend(requests)
+    facts.writes.extend(writes)
+
+
+def _extract_stylesheet(text: str, url: str, facts: FileFacts) -> None:
+    facts.requests.extend(css_facts(text, url, Source(text).position))

@@ -1,0 +1,199 @@
+"""HTML page -> facts: requests, links, and what its inline scripts and styles do.
+
+One lxml parse per page. Comments and <template> content are inert and skipped; <noscript>
+content is live (it loads when scripting is off) and marked as such.
+"""
+
+from __future__ import annotations
+
+import re
+from lxml import etree
+
+from privacylint.extract.css import css_facts
+from privacylint.extract.fallback import LINE_ATTR, parse_fallback
+from privacylint.extract.js import js_facts
+from privacylint.extract.source import Source
+from privacylint.extract.urls import LINK_SCHEMES, resolve
+from privacylint.facts import FileFacts, Link, Request
+
+# Element -> attributes whose URL the browser fetches while rendering the page.
+_FETCHED = {
+    "script": ("src",), "iframe": ("src",), "frame": ("src",), "img": ("src", "srcset"),
+    "source": ("src", "srcset"), "video": ("src", "poster"), "audio": ("src",), "track": ("src",),
+    "embed": ("src",), "object": ("data",), "form": ("action",), "image": ("href", "xlink:href"),
+    "body": ("background",), "table": ("background",), "td": ("background",), "th": ("background",),
+}
+_LOADING_RELS = ("stylesheet", "preload", "prefetch", "modulepreload", "preconnect", "dns-prefetch",
+                 "icon", "apple-touch-icon", "apple-touch-icon-precomposed", "mask-icon", "manifest",
+                 "prerender")
+_JS_TYPES = frozenset({"", "module", "text/javascript", "application/javascript", "text/ecmascript",
+                       "application/ecmascript", "application/x-javascript", "text/x-javascript",
+                       "text/jscript", "text/babel"})
+_HANDLED = frozenset(_FETCHED) | {"a", "area", "link", "meta", "input", "base", "style"}
+_REFRESH_URL = re.compile(r"^\s*\d*\s*[;,]\s*(?:url\s*=\s*)?['\"]?([^'\"]+)", re.I)
+_MAX_LXML_LINES = 65000  # libxml2 keeps line numbers in 16 bits
+
+
+def parse_html(text: str) -> etree._Element | None:
+    if text.count("\n") < _MAX_LXML_LINES:
+        parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, no_network=True)
+        root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
+        if not any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+            return root
+    return parse_fallback(text)
+
+
+def extract_page(text: str, url: str, facts: FileFacts) -> None:
+    root = parse_html(text)
+    if root is not None:
+        _PageWalker(Source(text), url, facts).walk(root)
+
+
+class _PageWalker:
+    def __init__(self, source: Source, url: str, facts: FileFacts):
+        self.source = source
+        self.base = url
+        self.facts = facts
+        self.noscript = 0
+
+    def walk(self, root: etree._Element) -> None:
+        self.base = self._base_url(root)
+        walker = etree.iterwalk(root, events=("start", "end"))
+        for event, el in walker:
+            tag = el.tag
+            if not isinstance(tag, str):
+                continue
+            if event == "end":
+                self.noscript -= tag == "noscript"
+                continue
+            if tag == "template":
+                walker.skip_subtree()
+                continue
+            self.noscript += tag == "noscript"
+            if tag in _HANDLED:
+                self._element(tag, el)
+            style = el.get("style")
+            if style:
+                self._style_attribute(style, el)
+
+    def _base_url(self, root: etree._Element) -> str:
+        for base in root.iter("base"):
+            href = base.get("href")
+            if href is not None:
+                return resolve(href, self.base) or self.base
+        return self.base
+
+    def _element(self, tag: str, el: etree._Element) -> None:
+        line = self._line(el)
+        where = (tag, line, self.source.count(tag, line))
+        for attr in _FETCHED.get(tag, ()):
+            value = el.get(attr)
+            if value:
+                urls = _srcset(value) if attr == "srcset" else [value]
+                for raw in urls:
+                    self._request(raw, f"{tag} {attr}", where)
+        handler = getattr(self, f"_on_{tag}", None)
+        if handler:
+            handler(el, where)
+
+    def _on_script(self, el, where) -> None:
+        if el.get("src") is None and (el.get("type") or "").strip().lower() in _JS_TYPES:
+            start = self._content_start(where)
+            end = _end_of_raw_text(self.source.text, start, "script")
+            self._js(self.source.text[start:end], start)
+
+    def _on_style(self, el, where) -> None:
+        start = self._content_start(where)
+        self._css(self.source.text[start:_end_of_raw_text(self.source.text, start, "style")], start)
+
+    def _on_link(self, el, where) -> None:
+        rels = (el.get("rel") or "").lower().split()
+        href = el.get("href")
+        if href and "privacy-policy" in rels:
+            self._link(href, "link privacy-policy", where)
+        loading = next((rel for rel in _LOADING_RELS if rel in rels), None)
+        if href and loading:
+            self._request(href, f"link {loading}", where)
+        if loading and el.get("imagesrcset"):
+            for raw in _srcset(el.get("imagesrcset")):
+                self._request(raw, "link imagesrcset", where)
+
+    def _on_a(self, el, where) -> None:
+        href = el.get("href")
+        if href:
+            self._link(href, where[0], where)
+        for raw in (el.get("ping") or "").split():
+            self._request(raw, f"{where[0]} ping", where)
+
+    _on_area = _on_a
+
+    def _on_input(self, el, where) -> None:
+        if (el.get("type") or "").lower() == "image" and el.get("src"):
+            self._request(el.get("src"), "input src", where)
+
+    def _on_meta(self, el, where) -> None:
+        if (el.get("http-equiv") or "").lower() == "refresh":
+            m = _REFRESH_URL.match(el.get("content") or "")
+            if m:
+                self._request(m.group(1), "meta refresh", where)
+
+    def _request(self, raw: str, kind: str, where: tuple) -> None:
+        url = resolve(raw, self.base)
+        if url:
+            line, column = self.source.start_tag(*where)
+            self.facts.requests.append(Request(url, kind, line, column, self.noscript > 0))
+
+    def _link(self, raw: str, kind: str, where: tuple) -> None:
+        url = resolve(raw, self.base, LINK_SCHEMES)
+        if url:
+            line, column = self.source.start_tag(*where)
+            self.facts.links.append(Link(url, kind, line, column))
+
+    def _js(self, js: str, start: int) -> None:
+        requests, writes = js_facts(js, self.base, lambda off: self.source.position(start + off),
+                                    self.noscript > 0)
+        self.facts.requests.extend(requests)
+        self.facts.writes.extend(writes)
+
+    def _css(self, css: str, start: int) -> None:
+        self.facts.requests.extend(css_facts(css, self.base, lambda off: self.source.position(start + off),
+                                             self.noscript > 0))
+
+    def _style_attribute(self, css: str, el: etree._Element) -> None:
+        at_element = (self._line(el), None)
+        self.facts.requests.extend(css_facts(css, self.base, lambda off: at_element, self.noscript > 0,
+                                             " in style"))
+
+    def _content_start(self, where: tuple) -> int:
+        line, column = self.source.start_tag(*where)
+        offset = self.source.offset(line, column or 1)
+        close = self.source.text.find(">", offset)
+        return len(self.source.text) if close < 0 else close + 1
+
+    @staticmethod
+    def _line(el: etree._Element) -> int:
+        big = el.get(LINE_ATTR)
+        return int(big) if big else el.sourceline or 1
+
+
+def _end_of_raw_text(text: str, start: int, tag: str) -> int:
+    m = re.compile(rf"</{tag}", re.I).search(text, start)
+    return m.start() if m else len(text)
+
+
+def _srcset(value: str) -> list[str]:
+    """The URLs of a srcset: candidates of a URL (no whitespace) and descriptors, comma-separated."""
+    urls: list[str] = []
+    expect_url = True
+    for token in value.split():
+        while token:
+            if expect_url:
+                token = token.lstrip(",")
+                if token:
+                    urls.append(token.rstrip(","))
+                    expect_url = token.endswith(",")
+                token = ""
+            else:
+                _, comma, token = token.partition(",")
+                expect_url = bool(comma)
+    return urls

@@ -1,0 +1,189 @@
+"""JavaScript -> requests and storage writes, without running it.
+
+A small scanner splits the code into comments, string literals and the rest; patterns then run
+on the code with comments blanked. What counts (design.md, "What counts as a request"):
+- a URL that flows into a load: `x.src =`, `setAttribute("src", …)`, fetch, sendBeacon,
+  XMLHttpRequest `open`, `import()`, workers and sockets; the URL may be a literal, a literal
+  prefix of a concatenation (`"https://static.hotjar.com/c/hotjar-" + id`) or a variable
+  assigned such a literal (`var u = "//stats.example.org/"; g.src = u + "matomo.js"`);
+- any other literal absolute URL is kept as a js-literal; the engine counts it only when it
+  names a catalogue host, because vendors assemble their URLs at run time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from privacylint.extract.urls import resolve
+from privacylint.facts import JS_LITERAL, JS_LOAD, Request, StorageWrite
+
+_SCAN = re.compile(r"""//|/\*|["'`/]""")
+_BLOCK_END = re.compile(r"\*/")
+_STRING = {q: re.compile(rf"{q}(?:[^{q}\\\n]|\\.)*(?:{q}|$)", re.S | re.M) for q in "\"'"}
+_TEMPLATE = re.compile(r"`(?:[^`\\]|\\.)*(?:`|\Z)", re.S)
+_REGEX = re.compile(r"/(?:[^/\\\[\n]|\\.|\[(?:[^\]\\\n]|\\.)*\])+/[a-z]*")
+_REGEX_BEFORE = re.compile(r"(?:^|[(,=:\[!&|?{};+\-*%<>~^]|\b(?:return|typeof|case|do|else|in|of|new|void|delete|throw|yield|await))\s*$")
+_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)", re.S)
+
+_URLISH = re.compile(r"^(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}", re.I)
+_IDENT = r"[A-Za-z_$][\w$]*"
+_SINK = (r"(?:\.src\s*=(?!=)"
+         r"|\.setAttribute\s*\(\s*[\"']src[\"']\s*,"
+         r"|\b(?:fetch|sendBeacon|importScripts|getScript|import)\s*\("
+         r"|\bnew\s+(?:EventSource|WebSocket|Worker|SharedWorker)\s*\("
+         r"|\.open\s*\(\s*[\"'][A-Za-z]+[\"']\s*,)\s*")
+_SINK_BEFORE = re.compile(_SINK + r"$")
+_SINK_IDENT = re.compile(_SINK + rf"({_IDENT})\b(?!\s*[.(\[])")
+_ASSIGN_BEFORE = re.compile(rf"(?:^|[^.\w$])({_IDENT})\s*=\s*$")
+
+_WRITES = (
+    (re.compile(r"\bdocument\s*\.\s*cookie\s*=(?!=)\s*"), "cookie", "document.cookie"),
+    (re.compile(r"\bdocument\s*\[\s*[\"']cookie[\"']\s*\]\s*=(?!=)\s*"), "cookie", "document.cookie"),
+    (re.compile(r"\bCookies\s*\.\s*set\s*\(\s*"), "cookie", "Cookies.set"),
+    (re.compile(r"(?:\$|\bjQuery)\s*\.\s*cookie\s*\(\s*(?=[\"'][^\"']*[\"']\s*,)"), "cookie", "$.cookie"),
+    (re.compile(r"\b(local|session)Storage\s*\.\s*setItem\s*\(\s*"), None, "Storage.setItem"),
+    (re.compile(r"\b(local|session)Storage\s*\[\s*(?=[\"'][^\"']*[\"']\s*\]\s*=(?!=))"), None, "Storage[]"),
+)
+_STORAGE_MEMBER = re.compile(rf"\b(local|session)Storage\s*\.\s*({_IDENT})\s*=(?!=)")
+_STORAGE_METHODS = frozenset({"setItem", "getItem", "removeItem", "clear", "key", "length"})
+
+
+@dataclass(frozen=True, slots=True)
+class JsRequest:
+    offset: int
+    url: str
+    loaded: bool
+
+
+@dataclass(frozen=True, slots=True)
+class JsWrite:
+    offset: int
+    storage: str
+    name: str | None
+    api: str
+
+
+@dataclass(slots=True)
+class _Scanned:
+    code: str  # comments blanked, strings kept
+    strings: dict[int, str]  # offset of the opening quote -> value (template: up to the first ${)
+
+
+def scan(js: str) -> _Scanned:
+    parts: list[str] = []
+    strings: dict[int, str] = {}
+    pos = 0
+    while True:
+        m = _SCAN.search(js, pos)
+        if not m:
+            break
+        start, token = m.start(), m.group()
+        if token in ("//", "/*"):
+            end = js.find("\n", start) if token == "//" else _end_of_block(js, start)
+            end = len(js) if end < 0 else end
+            parts.append(js[pos:start])
+            parts.append(re.sub(r"[^\n]", " ", js[start:end]))
+            pos = end
+            continue
+        if token == "/":
+            rx = _REGEX.match(js, start) if _REGEX_BEFORE.search(js, max(0, start - 12), start) else None
+            end = rx.end() if rx else start + 1
+        else:
+            lit = (_TEMPLATE if token == "`" else _STRING[token]).match(js, start)
+            end = lit.end() if lit else start + 1
+            strings[start] = _unescape(js[start + 1:end - 1] if end - start > 1 else "", token)
+        parts.append(js[pos:end])
+        pos = end
+    parts.append(js[pos:])
+    return _Scanned("".join(parts), strings)
+
+
+def _end_of_block(js: str, start: int) -> int:
+    m = _BLOCK_END.search(js, start + 2)
+    return m.end() if m else len(js)
+
+
+def _unescape(body: str, quote: str) -> str:
+    if quote == "`":
+        body = body.split("${", 1)[0]
+    if "\\" not in body:
+        return body
+
+    def one(m: re.Match) -> str:
+        esc = m.group(1)
+        if esc[0] in "xu" and len(esc) > 1:
+            return chr(int(esc[1:], 16))
+        return {"n": "\n", "t": "\t", "r": "\r"}.get(esc, esc)
+
+    return _ESCAPE.sub(one, body)
+
+
+def extract_js(js: str) -> tuple[list[JsRequest], list[JsWrite]]:
+    s = scan(js)
+    requests: list[JsRequest] = []
+    url_vars: dict[str, str] = {}
+    for offset, value in s.strings.items():
+        if not _URLISH.match(value):
+            continue
+        before = s.code[max(0, offset - 160):offset]
+        loaded = bool(_SINK_BEFORE.search(before))
+        requests.append(JsRequest(offset, value, loaded))
+        assigned = _ASSIGN_BEFORE.search(before)
+        if assigned:
+            url_vars[assigned.group(1)] = value
+    for m in _SINK_IDENT.finditer(s.code):
+        if m.group(1) in url_vars:
+            requests.append(JsRequest(m.start(1), url_vars[m.group(1)], True))
+    requests.sort(key=lambda r: r.offset)
+    return requests, _writes(s)
+
+
+def _writes(s: _Scanned) -> list[JsWrite]:
+    if "ookie" not in s.code and "Storage" not in s.code:
+        return []
+    names = _string_vars(s)
+    writes = []
+    for pattern, storage, api in _WRITES:
+        for m in pattern.finditer(s.code):
+            kind = storage or m.group(1)
+            name = _name_at(s, m.end(), names)
+            if kind == "cookie" and api == "document.cookie" and name is not None:
+                name = name.split("=", 1)[0].strip() if "=" in name or m.end() in s.strings else name
+            api_name = api.replace("Storage", f"{kind}Storage") if storage is None else api
+            writes.append(JsWrite(m.start(), kind, name or None, api_name))
+    for m in _STORAGE_MEMBER.finditer(s.code):
+        if m.group(2) not in _STORAGE_METHODS:
+            writes.append(JsWrite(m.start(), m.group(1), m.group(2), f"{m.group(1)}Storage.{m.group(2)}"))
+    writes.sort(key=lambda w: w.offset)
+    return writes
+
+
+def _name_at(s: _Scanned, offset: int, names: dict[str, str]) -> str | None:
+    """The key written: a literal at `offset`, or a variable holding one."""
+    if offset in s.strings:
+        return s.strings[offset]
+    m = re.compile(_IDENT).match(s.code, offset)
+    return names.get(m.group()) if m else None
+
+
+def _string_vars(s: _Scanned) -> dict[str, str]:
+    names = {}
+    for offset, value in s.strings.items():
+        m = _ASSIGN_BEFORE.search(s.code, max(0, offset - 80), offset)
+        if m:
+            names[m.group(1)] = value
+    return names
+
+
+def js_facts(js: str, base: str, position, noscript: bool = False):
+    """Requests and storage writes of a script; `position` maps an offset in `js` to (line, column)."""
+    requests, writes = extract_js(js)
+    facts_requests = []
+    for r in requests:
+        url = resolve(r.url, base)
+        if url:
+            line, column = position(r.offset)
+            facts_requests.append(Request(url, JS_LOAD if r.loaded else JS_LITERAL, line, column, noscript))
+    facts_writes = [StorageWrite(w.storage, w.name, w.api, *position(w.offset)) for w in writes]
+    return facts_requests, facts_writes

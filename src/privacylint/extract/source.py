@@ -1,0 +1,58 @@
+"""Positions in a file's text: offsets to line/column, and where an element's start tag begins."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from functools import lru_cache
+from itertools import accumulate
+
+
+class Source:
+    def __init__(self, text: str):
+        self.text = text
+        self.lines = text.split("\n")
+        self._starts: list[int] | None = None
+        self._seen: Counter = Counter()
+
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = [0, *accumulate(len(line) + 1 for line in self.lines[:-1])]
+        return self._starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        line = bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def offset(self, line: int, column: int) -> int:
+        return self.starts[min(line, len(self.starts)) - 1] + column - 1
+
+    def count(self, tag: str, line: int) -> int:
+        """Record one more `tag` element reported at `line`; return its index on that line."""
+        self._seen[tag, line] += 1
+        return self._seen[tag, line] - 1
+
+    def start_tag(self, tag: str, line: int, index: int) -> tuple[int, int | None]:
+        """Where the start tag of the index-th `tag` element reported at `line` begins.
+
+        libxml2 reports the line on which a start tag ends; a tag spread over several lines
+        begins on an earlier one, so look back for the nearest `<tag`.
+        """
+        pattern = _tag_pattern(tag)
+        if 0 < line <= len(self.lines):
+            hits = [m.start() for m in pattern.finditer(self.lines[line - 1])]
+            if hits:
+                return line, hits[min(index, len(hits) - 1)] + 1
+            for back in range(line - 2, max(-1, line - 40), -1):
+                hits = [m.start() for m in pattern.finditer(self.lines[back])]
+                if hits:
+                    return back + 1, hits[-1] + 1
+        return line, None
+
+
+@lru_cache(maxsize=None)
+def _tag_pattern(tag: str) -> re.Pattern:
+    return re.compile(rf"<{re.escape(tag)}(?=[\s/>]|$)", re.I)

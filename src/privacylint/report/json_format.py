@@ -1,0 +1,31 @@
+"""`--format json`: the versioned document of design.md ("JSON output, version 1")."""
+
+from __future__ import annotations
+
+import json
+
+from privacylint import __version__
+from privacylint.model import Finding, Result
+
+
+def finding_dict(finding: Finding, roots: list[str]) -> dict:
+    path = finding.path
+    if finding.root is not None and len(roots) > 1:  # keep paths unique across several sites
+        path = f"{finding.root.rstrip('/')}/{path}"
+    return {"check": finding.check, "name": finding.name, "severity": finding.severity, "path": path,
+            "line": finding.line, "column": finding.column, "subject": finding.subject,
+            "message": finding.message, "origin": finding.origin, "fingerprint": finding.fingerprint}
+
+
+def render(result: Result) -> str:
+    doc = {
+        "version": 1,
+        "tool": {"name": "privacylint", "version": __version__},
+        "findings": [finding_dict(f, result.roots) for f in result.findings],
+        "suppressed": [{**finding_dict(s.finding, result.roots),
+                        "suppression": {"kind": "ignore", "reason": s.reason, "source": s.source}}
+                       for s in result.suppressed],
+        "inventory": result.inventory,
+        "stats": {"files": result.files, "pages": result.pages, "seconds": result.seconds},
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
