@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from privacylint.domains import host_of, site_of
 
 
 def inventory(site) -> dict:
@@ -40,9 +39,9 @@ def _outbound(site) -> list[str]:
     domains = set()
     for f in site.files:
         for link in f.links:
-            host = host_of(link.url)
-            if host and not site.parties.is_first_party(host):
-                domains.add(site_of(host))
+            who = site.who(link.url)
+            if who and not who.first_party:
+                domains.add(who.site)
     return sorted(domains)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 from functools import cached_property
 from urllib.parse import unquote, urlsplit
 
@@ -11,6 +12,16 @@ from privacylint.facts import JS_LITERAL, FileFacts, Request
 from privacylint.model import Finding
 from privacylint.policy import Collector, Policy
 from privacylint.vendors import Catalogue, Vendor
+
+
+class Who(NamedTuple):
+    """Whom a URL reaches."""
+
+    host: str
+    site: str
+    first_party: bool
+    vendor: Vendor | None
+    collector: Collector | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +58,7 @@ class Site:
         self.parties = Parties(policy.site_url, list(policy.first_party))
         self.root_path = urlsplit(policy.site_url).path or "/"
         self._severities = severities
+        self._classified: dict[str, Who | None] = {}
 
     # -- pages and URLs ---------------------------------------------------------------------
     @cached_property
@@ -61,9 +73,13 @@ class Site:
         """The built page for a path of rules.yaml (relative to site.url)."""
         return self.pages.get(page_key(url_path))
 
+    def is_first_party(self, url: str) -> bool:
+        who = self.who(url)
+        return who is None or who.first_party
+
     def page_key_of(self, url: str) -> str | None:
         """Page key of a first-party URL inside the site, else None."""
-        if url.startswith("mailto:") or not self.parties.is_first_party(host_of(url)):
+        if url.startswith("mailto:") or not self.is_first_party(url):
             return None
         path = urlsplit(url).path or "/"
         if not path.startswith(self.root_path):
@@ -77,16 +93,23 @@ class Site:
         out = []
         for f in self.files:
             for r in f.requests:
-                host = host_of(r.url)
-                if not host:
-                    continue
-                path = urlsplit(r.url).path or "/"
-                vendor = self.catalogue.vendor_of(host, path)
-                if r.kind == JS_LITERAL and vendor is None:
-                    continue  # a bare URL string in JS is not a request unless a vendor's host
-                out.append(Contact(f, r, host, site_of(host), self.parties.is_first_party(host), vendor,
-                                   self.policy.collector_for(host, path)))
+                who = self.who(r.url)
+                if who is None or (r.kind == JS_LITERAL and who.vendor is None):
+                    continue  # no host; or a bare URL string in JS that names no catalogue vendor
+                out.append(Contact(f, r, *who))
         return out
+
+    def who(self, url: str) -> Who | None:
+        """Whom a URL reaches, None without a host; pages repeat URLs, so it is cached."""
+        if url not in self._classified:
+            host = host_of(url)
+            if host is None:
+                self._classified[url] = None
+            else:
+                path = urlsplit(url).path or "/"
+                self._classified[url] = Who(host, site_of(host), self.parties.is_first_party(host),
+                                         self.catalogue.vendor_of(host, path), self.policy.collector_for(host, path))
+        return self._classified[url]
 
     # -- findings --------------------------------------------------------------------------
     def finding(self, spec, path: str, line: int | None, column: int | None, subject: str, message: str,

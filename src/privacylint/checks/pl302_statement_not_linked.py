@@ -6,6 +6,7 @@ statement itself and redirect stubs (pages that only hold a meta refresh) are ex
 """
 
 from privacylint.checks.base import CheckSpec
+from privacylint.facts import META_REFRESH
 from privacylint.site import page_key
 
 SPEC = CheckSpec("PL302", "statement-not-linked", "error",
@@ -27,7 +28,7 @@ def check(site):
         pages = [home]
     else:
         pages = [p for key, p in site.pages.items()
-                 if key != target and not any(r.kind == "meta refresh" for r in p.requests)]
+                 if key != target and not any(r.kind == META_REFRESH for r in p.requests)]
     for page in pages:
         if not any(site.page_key_of(link.url) == target for link in page.links):
             yield site.finding(

@@ -9,7 +9,6 @@ import fnmatch
 from urllib.parse import parse_qsl, urlsplit
 
 from privacylint.checks.base import CheckSpec, shorten
-from privacylint.domains import host_of
 
 SPEC = CheckSpec("PL401", "tracking-params-in-link", "warning",
                  "An outbound link carries a parameter listed in links.forbid_params.")
@@ -20,7 +19,7 @@ def check(site):
     for f in site.files:
         seen = set()
         for link in f.links:
-            if "?" not in link.url or site.parties.is_first_party(host_of(link.url)):
+            if "?" not in link.url or site.is_first_party(link.url):
                 continue
             for name, _ in parse_qsl(urlsplit(link.url).query, keep_blank_values=True):
                 if name in seen or not any(fnmatch.fnmatchcase(name.lower(), p) for p in patterns):

@@ -14,7 +14,7 @@ from privacylint.extract.fallback import LINE_ATTR, parse_fallback
 from privacylint.extract.js import js_facts
 from privacylint.extract.source import Source
 from privacylint.extract.urls import LINK_SCHEMES, resolve
-from privacylint.facts import FileFacts, Link, Request
+from privacylint.facts import META_REFRESH, FileFacts, Link, Request
 
 # Element -> attributes whose URL the browser fetches while rendering the page.
 _FETCHED = {
@@ -91,7 +91,7 @@ class _PageWalker:
             if value:
                 urls = _srcset(value) if attr == "srcset" else [value]
                 for raw in urls:
-                    self._request(raw, f"{tag} {attr}", where)
+                    self._request(raw, f"<{tag} {attr}>", where)
         handler = getattr(self, f"_on_{tag}", None)
         if handler:
             handler(el, where)
@@ -110,32 +110,32 @@ class _PageWalker:
         rels = (el.get("rel") or "").lower().split()
         href = el.get("href")
         if href and "privacy-policy" in rels:
-            self._link(href, "link privacy-policy", where)
+            self._link(href, "<link rel=privacy-policy>", where)
         loading = next((rel for rel in _LOADING_RELS if rel in rels), None)
         if href and loading:
-            self._request(href, f"link {loading}", where)
+            self._request(href, f"<link rel={loading}>", where)
         if loading and el.get("imagesrcset"):
             for raw in _srcset(el.get("imagesrcset")):
-                self._request(raw, "link imagesrcset", where)
+                self._request(raw, "<link imagesrcset>", where)
 
     def _on_a(self, el, where) -> None:
         href = el.get("href")
         if href:
-            self._link(href, where[0], where)
+            self._link(href, f"<{where[0]} href>", where)
         for raw in (el.get("ping") or "").split():
-            self._request(raw, f"{where[0]} ping", where)
+            self._request(raw, f"<{where[0]} ping>", where)
 
     _on_area = _on_a
 
     def _on_input(self, el, where) -> None:
         if (el.get("type") or "").lower() == "image" and el.get("src"):
-            self._request(el.get("src"), "input src", where)
+            self._request(el.get("src"), "<input src>", where)
 
     def _on_meta(self, el, where) -> None:
         if (el.get("http-equiv") or "").lower() == "refresh":
             m = _REFRESH_URL.match(el.get("content") or "")
             if m:
-                self._request(m.group(1), "meta refresh", where)
+                self._request(m.group(1), META_REFRESH, where)
 
     def _request(self, raw: str, kind: str, where: tuple) -> None:
         url = resolve(raw, self.base)
@@ -162,7 +162,7 @@ class _PageWalker:
     def _style_attribute(self, css: str, el: etree._Element) -> None:
         at_element = (self._line(el), None)
         self.facts.requests.extend(css_facts(css, self.base, lambda off: at_element, self.noscript > 0,
-                                             " in style"))
+                                             " in a style attribute"))
 
     def _content_start(self, where: tuple) -> int:
         line, column = self.source.start_tag(*where)

@@ -1,0 +1,3 @@
+// first-party script
+Cookies.set('lang', navigator.language);
+localStorage.setItem('theme', 'dark');

@@ -1,0 +1,84 @@
+"""Shared fixtures, and the guard that makes any network access during tests fail."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from privacylint.checks import CHECK_IDS
+from privacylint.engine import Options, run
+from privacylint.policy import load_policy
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class NetworkAccess(RuntimeError):
+    pass
+
+
+def _refuse(*args, **kwargs):
+    raise NetworkAccess(f"tests must not touch the network (tried {args[1:] or args!r})")
+
+
+_real_connect = socket.socket.connect
+
+
+def _connect(sock, address):
+    if sock.family == getattr(socket, "AF_UNIX", None):
+        return _real_connect(sock, address)
+    _refuse(sock, address)
+
+
+def pytest_configure(config):
+    """Installed before any test runs, and inherited by forked extraction workers."""
+    socket.socket.connect = _connect
+    socket.socket.connect_ex = _connect
+    socket.create_connection = _refuse
+    socket.getaddrinfo = _refuse
+
+
+BASE_RULES = """\
+version: 1
+site:
+  url: https://example.org/
+statement:
+  page: /privacy/
+"""
+
+
+def make_site(root: Path, files: dict[str, str | bytes]) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return root
+
+
+def lint(site: Path, rules: str = BASE_RULES, **options):
+    """Run the engine on `site` with `rules` (YAML text); returns the Result."""
+    rules_path = site.parent / f"{site.name}-rules.yaml"
+    rules_path.write_text(textwrap.dedent(rules), encoding="utf-8")
+    options.setdefault("jobs", 1)
+    options.setdefault("today", dt.date(2026, 6, 1))
+    return run([str(site)], load_policy(rules_path, CHECK_IDS), Options(**options))
+
+
+def found(result, check: str | None = None) -> list[tuple]:
+    """(check, path, line, subject) of each finding, optionally of one check."""
+    return [(f.check, f.path, f.line, f.subject) for f in result.findings if check in (None, f.check)]
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A clean site: a homepage that links to its statement."""
+    return make_site(tmp_path / "site", {
+        "index.html": '<html><body><a href="/privacy/">Privacy</a></body></html>\n',
+        "privacy/index.html": "<html><body><h1>Privacy</h1></body></html>\n",
+    })

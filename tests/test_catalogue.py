@@ -1,0 +1,60 @@
+"""Every check's catalogue folder: its examples run, with exact expected findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from privacylint.checks import CHECK_IDS, REGISTRY, SPECS
+from privacylint.engine import Options, run
+from privacylint.policy import load_policy
+
+CATALOGUE = Path(__file__).resolve().parent.parent / "checks"
+FOLDERS = sorted(p for p in CATALOGUE.iterdir() if p.is_dir())
+SECTIONS = ("## What it checks", "## Why it matters", "## Bad example", "## Good example", "## How to fix")
+
+
+def _lint(folder: Path, which: str, monkeypatch):
+    monkeypatch.chdir(folder)
+    policy = load_policy("rules.yaml", CHECK_IDS)
+    return run([which], policy, Options(jobs=1, today=dt.date(2026, 6, 1)))
+
+
+def test_every_check_has_a_folder_and_every_folder_a_check():
+    assert [p.name for p in FOLDERS] == [f"{m.SPEC.id}-{m.SPEC.name}" for m in REGISTRY]
+
+
+def test_index_lists_every_check():
+    index = (CATALOGUE / "README.md").read_text(encoding="utf-8")
+    for spec in SPECS.values():
+        assert f"[{spec.id}]({spec.id}-{spec.name}/README.md) | {spec.name} |" in index
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name[:5])
+def test_bad_example_gives_exactly_the_expected_findings(folder, monkeypatch):
+    expected = YAML(typ="safe").load((folder / "expected.yaml").read_text(encoding="utf-8"))["findings"]
+    result = _lint(folder, "bad", monkeypatch)
+    got = [{"check": f.check, "path": f.path, "line": f.line, "subject": f.subject} for f in result.findings]
+    assert got == expected
+    assert expected, "a bad example must give findings"
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name[:5])
+def test_good_example_gives_no_finding(folder, monkeypatch):
+    assert _lint(folder, "good", monkeypatch).findings == []
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name[:5])
+def test_readme_has_front_matter_and_every_section(folder):
+    text = (folder / "README.md").read_text(encoding="utf-8")
+    front = re.match(r"---\n(.*?)\n---\n", text, re.S)
+    assert front, "README starts with front matter"
+    meta = YAML(typ="safe").load(front.group(1))
+    spec = SPECS[meta["id"]]
+    assert (meta["name"], meta["severity"]) == (spec.name, spec.severity)
+    positions = [text.find(s) for s in SECTIONS]
+    assert -1 not in positions and positions == sorted(positions), f"sections in order: {SECTIONS}"

@@ -1,0 +1,171 @@
+"""The command line: reports, exit codes, and no traceback for any input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from privacylint import cli
+
+from conftest import REPO, make_site
+
+EXAMPLE = REPO / "examples" / "kubevirt.io"
+CLEAN_RULES = "version: 1\nsite: {url: 'https://example.org/'}\nstatement: {page: /privacy/}\n"
+
+
+@pytest.fixture
+def clean(tmp_path, monkeypatch):
+    make_site(tmp_path / "_site", {"index.html": '<a href="/privacy/">Privacy</a>', "privacy/index.html": "<h1>P</h1>"})
+    (tmp_path / "rules.yaml").write_text(CLEAN_RULES)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run_cli(*argv, capsys):
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_example_site_reports_findings_with_file_and_line(monkeypatch, capsys):
+    monkeypatch.chdir(REPO)
+    code, out, _ = run_cli("examples/kubevirt.io", capsys=capsys)
+    assert code == 1
+    assert "examples/kubevirt.io/index.html\n" in out
+    assert "PL101  <iframe src> contacts www.youtube.com" in out
+    assert "examples/kubevirt.io/assets/js/main.js\n  10:7     error   PL201" in out
+    assert out.rstrip().splitlines()[-1].startswith("12 problems (11 errors, 1 warning) in 9 files")
+
+
+def test_json_output_follows_the_contract(monkeypatch, capsys):
+    monkeypatch.chdir(REPO)
+    code, out, _ = run_cli("examples/kubevirt.io", "--format", "json", capsys=capsys)
+    doc = json.loads(out)
+    assert code == 1
+    assert list(doc) == ["version", "tool", "findings", "suppressed", "inventory", "stats"]
+    assert doc["version"] == 1 and doc["tool"]["name"] == "privacylint"
+    first = doc["findings"][0]
+    assert list(first) == ["check", "name", "severity", "path", "line", "column", "subject", "message",
+                           "origin", "fingerprint"]
+    assert (first["check"], first["path"], first["line"], first["subject"]) == (
+        "PL101", "assets/css/main.css", 2, "fonts.googleapis.com")
+    assert list(doc["inventory"]) == ["collectors", "cookies", "outbound_domains"]
+    ga = next(c for c in doc["inventory"]["collectors"] if c["vendor"] == "google-analytics")
+    assert ga["declared_as"] == "Google Analytics" and ga["files"] == 7
+    assert list(doc["stats"]) == ["files", "pages", "seconds"] and doc["stats"]["pages"] == 7
+
+
+def test_output_is_deterministic(monkeypatch, capsys):
+    monkeypatch.chdir(REPO)
+    runs = []
+    for jobs in ("1", "2", "1"):
+        run_cli("examples/kubevirt.io", "--format", "json", "--jobs", jobs, capsys=capsys)
+    for jobs in ("1", "2"):
+        runs.append(run_cli("examples/kubevirt.io", "--format", "json", "--jobs", jobs, capsys=capsys)[1])
+    docs = [json.loads(r) for r in runs]
+    for doc in docs:
+        doc["stats"]["seconds"] = 0
+    assert docs[0] == docs[1]
+    texts = {run_cli("examples/kubevirt.io", capsys=capsys)[1] for _ in range(2)}
+    assert len(texts) == 1
+
+
+def test_clean_site_exits_zero(clean, capsys):
+    code, out, _ = run_cli("_site", capsys=capsys)
+    assert (code, out) == (0, "No problems: 2 files checked (2 pages).\n")
+
+
+def test_fail_on_and_select_and_ignore(clean, capsys):
+    (clean / "_site" / "index.html").write_text(
+        '<a href="/privacy/">P</a><a href="https://x.example.net/?fbclid=1">x</a>')
+    assert run_cli("_site", capsys=capsys)[0] == 0  # a warning does not fail by default
+    assert run_cli("_site", "--fail-on", "warning", capsys=capsys)[0] == 1
+    assert run_cli("_site", "--fail-on", "warning", "--ignore", "PL4", capsys=capsys)[0] == 0
+    assert run_cli("_site", "--fail-on", "warning", "--select", "PL1,PL3", capsys=capsys)[0] == 0
+    assert run_cli("_site", "--fail-on", "warning", "--select", "pl401", capsys=capsys)[0] == 1
+
+
+def test_policy_severity_override_and_off(clean, capsys):
+    (clean / "_site" / "index.html").write_text('<script src="https://t.example.net/t.js"></script>')
+    (clean / "rules.yaml").write_text(CLEAN_RULES + "checks: {PL101: warning, PL302: 'off'}\n")
+    code, out, _ = run_cli("_site", capsys=capsys)
+    assert code == 0 and "warning PL101" in out and "PL302" not in out
+
+
+def test_several_formats_in_one_run(clean, capsys, tmp_path):
+    target = tmp_path / "report.json"
+    code, out, _ = run_cli("_site", "--format", "text", "--format", f"json={target}", capsys=capsys)
+    assert code == 0 and out.startswith("No problems")
+    assert json.loads(target.read_text())["findings"] == []
+
+
+def test_policy_with_three_mistakes_exits_2_with_every_position(clean, capsys):
+    (clean / "rules.yaml").write_text(
+        "version: 1\nsite: {url: 'https://example.org/', homepag: /}\nstatement: {page: /privacy/}\n"
+        "collectors:\n  - {name: GA, vendor: google-analytic}\nchecks: {PL111: error}\n")
+    code, out, err = run_cli("_site", capsys=capsys)
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "rules.yaml:2:37: unknown key 'homepag' in site (did you mean 'homepage'?)",
+        "rules.yaml:5:24: unknown vendor 'google-analytic' (did you mean 'google-analytics'?) "
+        "(privacylint --list-vendors shows the catalogue)",
+        "rules.yaml:6:10: unknown check 'PL111' (did you mean 'PL101'?)",
+        "privacylint: 3 problems in rules.yaml; nothing was checked.",
+    ]
+
+
+@pytest.mark.parametrize("argv, message", [
+    ((), "give the built site to check"),
+    (("missing",), "missing is not a directory"),
+    (("_site", "--rules", "nope.yaml"), "nope.yaml does not exist"),
+    (("_site", "--format", "xml"), "unknown format 'xml'"),
+    (("_site", "--format", "text", "--format", "json"), "only one --format can go to standard output"),
+    (("_site", "--select", "PL7"), "no check matches 'PL7'"),
+    (("--explain", "PL999"), "unknown check 'PL999'"),
+])
+def test_usage_errors_exit_2(clean, capsys, argv, message):
+    code, out, err = run_cli(*argv, capsys=capsys)
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_missing_rules_file_exits_2(tmp_path, monkeypatch, capsys):
+    make_site(tmp_path / "_site", {"index.html": "x"})
+    monkeypatch.chdir(tmp_path / "_site")
+    code, _, err = run_cli(".", capsys=capsys)
+    assert code == 2 and "no rules.yaml in" in err
+
+
+def test_rules_yaml_is_found_upward(clean, monkeypatch, capsys):
+    monkeypatch.chdir(clean / "_site")
+    assert run_cli(".", capsys=capsys)[0] == 0
+
+
+def test_unknown_flag_exits_2(capsys):
+    assert run_cli("--no-such-flag", capsys=capsys)[0] == 2
+
+
+def test_internal_error_is_a_message_not_a_traceback(clean, capsys, monkeypatch):
+    def boom(*args, **kwargs):
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(cli, "run", boom)
+    code, _, err = run_cli("_site", capsys=capsys)
+    assert code == 2 and "internal error: KeyError" in err and "Traceback" not in err
+
+
+def test_explain_and_lists(capsys):
+    code, out, _ = run_cli("--explain", "pl101", capsys=capsys)
+    assert code == 0 and out.startswith("PL101 undisclosed-collector (default: error)")
+    assert "checks/PL101-undisclosed-collector/README.md" in out
+    checks = json.loads(run_cli("--list-checks", "--format", "json", capsys=capsys)[1])
+    assert [c["id"] for c in checks][:2] == ["PL001", "PL101"]
+    vendors = json.loads(run_cli("--list-vendors", "--format", "json", capsys=capsys)[1])
+    assert {"id", "name", "category", "hosts", "sources"} <= set(vendors[0])
+
+
+def test_python_dash_m_entry_point(clean):
+    proc = subprocess.run([sys.executable, "-m", "privacylint", "_site"], capture_output=True, text=True, cwd=clean)
+    assert proc.returncode == 0 and proc.stdout.startswith("No problems")

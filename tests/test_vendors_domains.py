@@ -1,0 +1,81 @@
+"""The vendor catalogue is well formed, and parties are decided offline by the PSL."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from privacylint.domains import Parties, host_matches, host_of, site_of
+from privacylint.vendors import catalogue
+
+CATEGORIES = {"analytics", "tag-manager", "advertising", "embed", "fonts", "cdn", "consent-manager", "security",
+              "social", "session-replay", "marketing", "forms", "search", "comments"}
+VENDORS = sorted(catalogue().vendors.values(), key=lambda v: v.id)
+
+
+@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.id)
+def test_vendor_entry_is_well_formed(vendor):
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", vendor.id)
+    assert vendor.name and vendor.owner and vendor.category in CATEGORIES
+    assert vendor.consent in ("required", "not-required")
+    assert vendor.hosts and all(re.fullmatch(r"[a-z0-9.-]+\.[a-z]{2,}(/\S*)?", h) for h in vendor.hosts)
+    assert vendor.sources and all(s.startswith("https://") for s in vendor.sources)
+    assert all(c.storage in ("cookie", "local", "session") and c.name for c in vendor.cookies)
+
+
+def test_the_first_catalogue_covers_the_core_vendors():
+    assert {"google-analytics", "google-tag-manager", "google-fonts", "youtube"} <= set(catalogue().vendors)
+
+
+def test_no_two_vendors_claim_the_same_pattern():
+    seen = {}
+    for vendor in VENDORS:
+        for host in vendor.hosts:
+            assert host not in seen, f"{host}: {seen.get(host)} and {vendor.id}"
+            seen[host] = vendor.id
+
+
+@pytest.mark.parametrize("url, vendor", [
+    ("https://www.googletagmanager.com/gtag/js?id=G-1", "google-analytics"),
+    ("https://www.googletagmanager.com/gtm.js?id=GTM-1", "google-tag-manager"),
+    ("https://region1.google-analytics.com/g/collect", "google-analytics"),
+    ("https://fonts.gstatic.com/s/inter.woff2", "google-fonts"),
+    ("https://www.youtube-nocookie.com/embed/x", "youtube"),
+    ("https://www.google.com/recaptcha/api.js", "google-recaptcha"),
+    ("https://www.google.com/search", None),
+    ("https://maps.googleapis.com/maps/api/js", None),
+])
+def test_longest_pattern_names_the_vendor(url, vendor):
+    from urllib.parse import urlsplit
+
+    found = catalogue().vendor_of(host_of(url), urlsplit(url).path)
+    assert (found.id if found else None) == vendor
+
+
+@pytest.mark.parametrize("host, site", [
+    ("www.googletagmanager.com", "googletagmanager.com"), ("fonts.googleapis.com", "fonts.googleapis.com"),
+    ("alice.github.io", "alice.github.io"), ("s3.amazonaws.com", "s3.amazonaws.com"),
+    ("a.b.example.co.uk", "example.co.uk"), ("127.0.0.1", "127.0.0.1"), ("localhost", "localhost"),
+])
+def test_site_of(host, site):
+    assert site_of(host) == site
+
+
+def test_host_of_normalises():
+    assert host_of("HTTPS://WWW.Example.ORG.:8443/x") == "www.example.org"
+    assert host_of("https://bücher.example/") == "xn--bcher-kva.example"
+    assert host_of("mailto:a@b.c") is None and host_of("https://[::1/") is None
+
+
+def test_host_patterns():
+    assert host_matches("cdn.example.net", "example.net") and host_matches("example.net", "example.net")
+    assert host_matches("a.example.net", "*.example.net") and not host_matches("example.net", "*.example.net")
+    assert not host_matches("badexample.net", "example.net")
+
+
+def test_parties():
+    parties = Parties("https://kubevirt.io/", ["kubevirt.github.io", "cdn.example.net"])
+    assert parties.is_first_party("www.kubevirt.io") and parties.is_first_party(None)
+    assert parties.is_first_party("kubevirt.github.io") and parties.is_first_party("img.cdn.example.net")
+    assert not parties.is_first_party("other.github.io") and not parties.is_first_party("example.net")
