@@ -19,8 +19,10 @@ SECTIONS = ("## What it checks", "## Why it matters", "## Bad example", "## Good
 
 
 def _lint(folder: Path, which: str, monkeypatch):
+    """Lint bad/ or good/ with rules.yaml (good/ with rules.good.yaml where the fix is in the policy)."""
     monkeypatch.chdir(folder)
-    policy = load_policy("rules.yaml", CHECK_IDS)
+    rules = "rules.good.yaml" if which == "good" and (folder / "rules.good.yaml").exists() else "rules.yaml"
+    policy = load_policy(rules, CHECK_IDS)
     return run([which], policy, Options(jobs=1, today=dt.date(2026, 6, 1)))
 
 

@@ -35,9 +35,10 @@ def test_example_site_reports_findings_with_file_and_line(monkeypatch, capsys):
     code, out, _ = run_cli("examples/kubevirt.io", capsys=capsys)
     assert code == 1
     assert "examples/kubevirt.io/index.html\n" in out
-    assert "PL101  <iframe src> contacts www.youtube.com" in out
+    assert "PL101  <iframe src> https://www.youtube.com/embed/dQw4w9WgXcQ contacts www.youtube.com" in out
     assert "examples/kubevirt.io/assets/js/main.js\n  10:7     error   PL201" in out
-    assert out.rstrip().splitlines()[-1].startswith("12 problems (11 errors, 1 warning) in 9 files")
+    assert "11:3     error   PL102  Google Analytics loads before consent" in out
+    assert out.rstrip().splitlines()[-1].startswith("15 problems (12 errors, 3 warnings) in 9 files")
 
 
 def test_json_output_follows_the_contract(monkeypatch, capsys):

@@ -8,11 +8,11 @@ from privacylint.extract.js import extract_js
 
 
 def loads(js: str) -> list[tuple[str, bool]]:
-    return [(r.url, r.loaded) for r in extract_js(js)[0]]
+    return [(r.url, r.loaded) for r in extract_js(js).requests]
 
 
 def writes(js: str) -> list[tuple[str, str | None]]:
-    return [(w.storage, w.name) for w in extract_js(js)[1]]
+    return [(w.storage, w.name) for w in extract_js(js).writes]
 
 
 @pytest.mark.parametrize("js", [

@@ -23,6 +23,7 @@ class Request(NamedTuple):
     line: int
     column: int | None = None
     noscript: bool = False
+    gate: str | None = None  # the consent manager whose markup or callback holds it back
 
 
 class Link(NamedTuple):
@@ -42,6 +43,26 @@ class StorageWrite(NamedTuple):
     api: str  # document.cookie, Cookies.set, $.cookie, localStorage.setItem ...
     line: int
     column: int | None = None
+    gate: str | None = None
+
+
+class Marker(NamedTuple):
+    """A vendor's inline snippet (gtag('config', fbq('init', _paq.push ...), URL or not."""
+
+    vendor: str  # catalogue id
+    evidence: str
+    line: int
+    column: int | None = None
+    noscript: bool = False
+    gate: str | None = None
+
+
+class ConsentDefault(NamedTuple):
+    """gtag('consent', 'default', {...}): the Google consent mode defaults, where they are set."""
+
+    line: int
+    column: int | None
+    denied: tuple[str, ...]  # analytics_storage, ad_storage ...
 
 
 class Problem(NamedTuple):
@@ -61,4 +82,16 @@ class FileFacts:
     requests: list[Request] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     writes: list[StorageWrite] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
+    consent_defaults: list[ConsentDefault] = field(default_factory=list)
+    autoblock: str | None = None  # an auto-blocking consent manager loaded first on the page
+    implied: tuple[str, ...] = ()  # consent managers configured to release scripts without a choice
     problems: list[Problem] = field(default_factory=list)
+
+    def add_js(self, found) -> None:
+        """Add what extract.js found in one script of this file."""
+        self.requests.extend(found.requests)
+        self.writes.extend(found.writes)
+        self.markers.extend(found.markers)
+        self.consent_defaults.extend(found.consent_defaults)
+        self.implied = tuple(sorted(set(self.implied) | set(found.implied)))

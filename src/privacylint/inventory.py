@@ -17,7 +17,7 @@ def _collectors(site) -> list[dict]:
             continue
         entry = by_site.setdefault(c.site, {"site": c.site, "hosts": set(), "vendor": None,
                                             "declared_as": None, "files": set()})
-        entry["hosts"].add(c.host)
+        entry["hosts"].add(c.who.host)
         entry["files"].add(c.file.path)
         entry["vendor"] = entry["vendor"] or (c.vendor.id if c.vendor else None)
         entry["declared_as"] = entry["declared_as"] or (c.collector.name if c.collector else None)

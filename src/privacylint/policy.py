@@ -100,6 +100,9 @@ class Policy:
     def collector_for(self, host: str, path: str) -> Collector | None:
         return next((c for c in self.collectors if c.covers(host, path)), None)
 
+    def collector_of_vendor(self, vendor_id: str) -> Collector | None:
+        return next((c for c in self.collectors if c.vendor and c.vendor.id == vendor_id), None)
+
     def cookie_rule_for(self, name: str, storage: str) -> CookieRule | None:
         return next((c for c in self.cookies if c.covers(name, storage)), None)
 

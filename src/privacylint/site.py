@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-from typing import NamedTuple
 from functools import cached_property
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from privacylint.domains import Parties, host_of, site_of
+from privacylint.domains import Parties, host_of, site_of, split_pattern
 from privacylint.facts import JS_LITERAL, FileFacts, Request
+from privacylint.gates import Place
 from privacylint.model import Finding
 from privacylint.policy import Collector, Policy
 from privacylint.vendors import Catalogue, Vendor
@@ -26,15 +28,37 @@ class Who(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Contact:
-    """A request with who it reaches: the host, its site, the vendor and the declared collector."""
+    """One place where the site makes a party receive visitor data: a request, or a vendor's
+    inline snippet (which assembles its URL at run time)."""
 
     file: FileFacts
-    request: Request
-    host: str
-    site: str
-    first_party: bool
-    vendor: Vendor | None
-    collector: Collector | None
+    line: int
+    column: int | None
+    evidence: str  # "<script src> https://...", or the snippet text
+    url: str | None  # None for a snippet
+    noscript: bool
+    gate: str | None  # the consent manager whose markup or callback holds it back, from the facts
+    who: Who
+
+    @property
+    def site(self) -> str:
+        return self.who.site
+
+    @property
+    def vendor(self) -> Vendor | None:
+        return self.who.vendor
+
+    @property
+    def collector(self) -> Collector | None:
+        return self.who.collector
+
+    @property
+    def first_party(self) -> bool:
+        return self.who.first_party
+
+    @property
+    def place(self) -> Place:
+        return Place(self.file, self.line, self.column, self.gate, self.noscript, self.who.vendor)
 
 
 def page_key(path: str) -> str:
@@ -77,28 +101,31 @@ class Site:
         who = self.who(url)
         return who is None or who.first_party
 
-    def page_key_of(self, url: str) -> str | None:
-        """Page key of a first-party URL inside the site, else None."""
+    def site_path(self, url: str) -> str | None:
+        """The path under the build root of a first-party URL inside the site, else None."""
         if url.startswith("mailto:") or not self.is_first_party(url):
             return None
         path = urlsplit(url).path or "/"
-        if not path.startswith(self.root_path):
-            return None
-        return page_key(path[len(self.root_path):])
+        return unquote(path[len(self.root_path):]) if path.startswith(self.root_path) else None
 
-    # -- requests -------------------------------------------------------------------------
+    def page_key_of(self, url: str) -> str | None:
+        path = self.site_path(url)
+        return None if path is None else page_key(path)
+
     @cached_property
-    def contacts(self) -> list[Contact]:
-        """Every request that counts, in file and document order (design.md, 'What counts')."""
-        out = []
-        for f in self.files:
-            for r in f.requests:
-                who = self.who(r.url)
-                if who is None or (r.kind == JS_LITERAL and who.vendor is None):
-                    continue  # no host; or a bare URL string in JS that names no catalogue vendor
-                out.append(Contact(f, r, *who))
-        return out
+    def script_loads(self) -> dict[str, list[tuple[FileFacts, Request]]]:
+        """First-party .js file -> the pages that load it, with the loading <script> element."""
+        files = {f.path for f in self.files if f.kind == "script"}
+        loads: dict[str, list[tuple[FileFacts, Request]]] = {}
+        for page in self.pages.values():
+            for r in page.requests:
+                if r.kind.startswith("<script"):
+                    path = self.site_path(r.url)
+                    if path in files:
+                        loads.setdefault(path, []).append((page, r))
+        return loads
 
+    # -- who is contacted ------------------------------------------------------------------
     def who(self, url: str) -> Who | None:
         """Whom a URL reaches, None without a host; pages repeat URLs, so it is cached."""
         if url not in self._classified:
@@ -107,9 +134,85 @@ class Site:
                 self._classified[url] = None
             else:
                 path = urlsplit(url).path or "/"
-                self._classified[url] = Who(host, site_of(host), self.parties.is_first_party(host),
-                                         self.catalogue.vendor_of(host, path), self.policy.collector_for(host, path))
+                vendor = self.catalogue.vendor_of(host, path)
+                self._classified[url] = self._who(host, path, vendor)
         return self._classified[url]
+
+    def _who(self, host: str, path: str, vendor: Vendor | None) -> Who:
+        collector = self.policy.collector_for(host, path) or (vendor and self.policy.collector_of_vendor(vendor.id))
+        return Who(host, site_of(host), self.parties.is_first_party(host), vendor, collector)
+
+    def who_vendor(self, vendor: Vendor) -> Who:
+        """Whom a vendor's snippet reaches: its first host; self-hosted software, the site itself."""
+        host, path = split_pattern(vendor.hosts[0]) if vendor.hosts else (self.parties.home_host, "/")
+        return self._who(host, path or "/", vendor)
+
+    @cached_property
+    def contacts(self) -> list[Contact]:
+        """Every request that counts (design.md, 'What counts'), in file and document order; and
+        a vendor's snippet where the file shows no URL of that vendor (the snippet assembles it)."""
+        out = []
+        for f in self.files:
+            vendors_with_urls = set()
+            for r in f.requests:
+                who = self.who(r.url)
+                if who is None or (r.kind == JS_LITERAL and who.vendor is None):
+                    continue  # no host; or a bare URL string in JS that names no catalogue vendor
+                out.append(Contact(f, r.line, r.column, f"{r.kind} {r.url}", r.url, r.noscript, r.gate, who))
+                if who.vendor:
+                    vendors_with_urls.add(who.vendor.id)
+            for m in f.markers:
+                if m.vendor not in vendors_with_urls:
+                    vendors_with_urls.add(m.vendor)  # its first snippet stands for the rest
+                    vendor = self.catalogue.vendors[m.vendor]
+                    out.append(Contact(f, m.line, m.column, m.evidence, None, m.noscript, m.gate,
+                                       self.who_vendor(vendor)))
+        out.sort(key=lambda c: (c.file.path, c.line, c.column or 0))
+        return out
+
+    @cached_property
+    def used_vendors(self) -> dict[str, list[Contact]]:
+        """Catalogue vendors the site uses -> every place it does, the first first."""
+        used: dict[str, list[Contact]] = {}
+        for c in self.contacts:
+            if c.vendor:
+                used.setdefault(c.vendor.id, []).append(c)
+        return used
+
+    def consent_managers_on(self, page: FileFacts | None) -> list[str]:
+        """Consent managers a page loads or uses the markup of (None: the whole site), most used first."""
+        counts: dict[str, int] = {}
+        for f in [page] if page is not None else self.files:
+            found = [c.vendor.id for c in self.contacts_in(f) if c.vendor and c.vendor.category == "consent-manager"]
+            found += [r.gate for r in f.requests if r.gate] + [w.gate for w in f.writes if w.gate]
+            found += [f.autoblock] if f.autoblock else []
+            for cmp in found:
+                counts[cmp] = counts.get(cmp, 0) + 1
+        return sorted(counts, key=lambda cmp: (-counts[cmp], cmp))
+
+    def contacts_in(self, f: FileFacts) -> list[Contact]:
+        return self._contacts_by_file.get(f.path, [])
+
+    @cached_property
+    def _contacts_by_file(self) -> dict[str, list[Contact]]:
+        by_file: dict[str, list[Contact]] = {}
+        for c in self.contacts:
+            by_file.setdefault(c.file.path, []).append(c)
+        return by_file
+
+    @cached_property
+    def statement_text(self) -> str | None:
+        """The statement page's visible text, lower-cased and with white space folded."""
+        page = self.page(self.policy.statement_page)
+        if page is None:
+            return None
+        from privacylint.extract.html import visible_text
+
+        try:
+            with open(os.path.join(self.root, page.path), "rb") as fh:
+                return visible_text(fh.read())
+        except OSError:
+            return None
 
     # -- findings --------------------------------------------------------------------------
     def finding(self, spec, path: str, line: int | None, column: int | None, subject: str, message: str,

@@ -2,7 +2,8 @@
 
 Every third party a page contacts receives the visitor's IP address and the page URL (as
 Referer), so a statement that does not name it is incomplete. A declared collector covers a
-request through its catalogue vendor's hosts and its own `hosts:`.
+contact through its catalogue vendor (hosts, snippet) and its own `hosts:`. Contacts held back
+by a consent manager count too: after consent the third party still receives the data.
 """
 
 from privacylint.checks.base import CheckSpec, shorten
@@ -17,12 +18,12 @@ def check(site):
         if c.first_party or c.collector or (c.file.path, c.site) in seen:
             continue
         seen.add((c.file.path, c.site))
-        r = c.request
         who = f"{c.vendor.name} ({c.vendor.category})" if c.vendor else "a third party"
         declare = f"vendor: {c.vendor.id}" if c.vendor else f"hosts: [{c.site}]"
-        where = " inside <noscript>" if r.noscript else ""
+        where = " inside <noscript>" if c.noscript else ""
+        what = f"{shorten(c.evidence)}{where} contacts {c.who.host}" if c.url else \
+            f"the inline snippet {shorten(c.evidence, 40)}{where} loads {c.site}"
         yield site.finding(
-            SPEC, c.file.path, r.line, r.column, c.site,
-            f"{r.kind}{where} contacts {c.host}, {who} that no collector in rules.yaml declares "
-            f"({shorten(r.url)}). Declare it under collectors: (name as the statement names it, "
-            f"{declare}) or stop loading it.")
+            SPEC, c.file.path, c.line, c.column, c.site,
+            f"{what}: {who} that no collector in rules.yaml declares. Declare it under collectors: "
+            f"(name as the statement names it, {declare}) or stop loading it.")

@@ -1,8 +1,11 @@
 """The site writes a cookie or Web Storage key that rules.yaml does not declare.
 
 ePrivacy Art. 5(3) covers any storage on the visitor's device, cookies and localStorage alike,
-so each key the site writes belongs in the statement. Writes whose key is computed at run time
-cannot be named statically and are left to the inventory.
+so each key the site writes belongs in the statement. Two sources: writes in first-party code
+(reported where written), and the cookies that a vendor declared as a collector is known to
+write (reported once, at the first place the site uses it, with the catalogue's name pattern
+as subject). An undeclared vendor is PL101's finding; its cookies follow once it is declared.
+Writes whose key is computed at run time cannot be named statically; the inventory lists them.
 """
 
 from privacylint.checks.base import CheckSpec
@@ -13,7 +16,17 @@ SPEC = CheckSpec("PL201", "undeclared-cookie", "error",
 _WORDS = {"cookie": "cookie", "local": "localStorage key", "session": "sessionStorage key"}
 
 
+def _declare(name: str, storage: str) -> str:
+    extra = "" if storage == "cookie" else f", storage: {storage}"
+    return f"Declare it under cookies: (name: {name}{extra}, with its purpose and consent)"
+
+
 def check(site):
+    yield from _direct_writes(site)
+    yield from _vendor_cookies(site)
+
+
+def _direct_writes(site):
     seen = set()
     for f in site.files:
         for w in f.writes:
@@ -22,9 +35,22 @@ def check(site):
             if site.policy.cookie_rule_for(w.name, w.storage):
                 continue
             seen.add((f.path, w.storage, w.name))
-            storage = "" if w.storage == "cookie" else f", storage: {w.storage}"
             yield site.finding(
                 SPEC, f.path, w.line, w.column, w.name,
                 f"{w.api} writes the {_WORDS[w.storage]} '{w.name}', which rules.yaml does not declare. "
-                f"Declare it under cookies: (name: {w.name}{storage}, with its purpose and consent) "
-                "or stop writing it.")
+                f"{_declare(w.name, w.storage)} or stop writing it.")
+
+
+def _vendor_cookies(site):
+    for contacts in site.used_vendors.values():
+        first, vendor = contacts[0], contacts[0].vendor
+        if not any(c.collector for c in contacts):
+            continue
+        evidence = sorted({c.evidence for c in contacts})
+        for cookie in vendor.cookies:
+            if not cookie.written_by(evidence) or site.policy.cookie_rule_for(cookie.name, cookie.storage):
+                continue
+            yield site.finding(
+                SPEC, first.file.path, first.line, first.column, cookie.name,
+                f"{vendor.name}, used here, writes the {_WORDS[cookie.storage]} '{cookie.name}', which "
+                f"rules.yaml does not declare. {_declare(cookie.name, cookie.storage)}.")

@@ -63,9 +63,7 @@ def extract_bytes(data: bytes, url: str, facts: FileFacts) -> None:
 
 
 def _extract_script(text: str, url: str, facts: FileFacts) -> None:
-    requests, writes = js_facts(text, url, Source(text).position)
-    facts.requests.extend(requests)
-    facts.writes.extend(writes)
+    facts.add_js(js_facts(text, url, Source(text).position))
 
 
 def _extract_stylesheet(text: str, url: str, facts: FileFacts) -> None:

@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 from lxml import etree
 
+from privacylint.decode import decode
+
 from privacylint.extract.css import css_facts
 from privacylint.extract.fallback import LINE_ATTR, parse_fallback
 from privacylint.extract.js import js_facts
 from privacylint.extract.source import Source
 from privacylint.extract.urls import LINK_SCHEMES, resolve
-from privacylint.facts import META_REFRESH, FileFacts, Link, Request
+from privacylint.extract import consent
+from privacylint.facts import META_REFRESH, FileFacts, Link, Marker, Request
 
 # Element -> attributes whose URL the browser fetches while rendering the page.
 _FETCHED = {
@@ -30,6 +33,7 @@ _JS_TYPES = frozenset({"", "module", "text/javascript", "application/javascript"
                        "application/ecmascript", "application/x-javascript", "text/x-javascript",
                        "text/jscript", "text/babel"})
 _HANDLED = frozenset(_FETCHED) | {"a", "area", "link", "meta", "input", "base", "style"}
+_HOLDABLE = frozenset({"iframe", "frame", "img", "embed", "video", "audio", "source", "track"})
 _REFRESH_URL = re.compile(r"^\s*\d*\s*[;,]\s*(?:url\s*=\s*)?['\"]?([^'\"]+)", re.I)
 _MAX_LXML_LINES = 65000  # libxml2 keeps line numbers in 16 bits
 
@@ -41,6 +45,18 @@ def parse_html(text: str) -> etree._Element | None:
         if not any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
             return root
     return parse_fallback(text)
+
+
+def visible_text(data: bytes) -> str:
+    """A page's visible body text, lower-cased, white space folded (for PL303)."""
+    root = parse_html(decode(data, "page")[0])
+    if root is None:
+        return ""
+    body = root.find(".//body")
+    words = (body if body is not None else root).xpath(
+        "descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::template"
+        " or ancestor::noscript)]")
+    return " ".join(" ".join(words).split()).lower()
 
 
 def extract_page(text: str, url: str, facts: FileFacts) -> None:
@@ -55,6 +71,7 @@ class _PageWalker:
         self.base = url
         self.facts = facts
         self.noscript = 0
+        self.scripts = 0
 
     def walk(self, root: etree._Element) -> None:
         self.base = self._base_url(root)
@@ -75,6 +92,24 @@ class _PageWalker:
             style = el.get("style")
             if style:
                 self._style_attribute(style, el)
+        if "tarteaucitron" in self.source.text:
+            self._tarteaucitron_placeholders(root)
+        if "complianz" in self.source.text:
+            self._complianz_categories()
+
+    def _tarteaucitron_placeholders(self, root: etree._Element) -> None:
+        for cls, vendor in consent.TARTEAUCITRON_PLACEHOLDERS.items():
+            for el in root.xpath(f'//div[contains(concat(" ", normalize-space(@class), " "), " {cls} ")]'):
+                line = self._line(el)
+                self.facts.markers.append(Marker(vendor, f'<div class="{cls}">', line, None, self.noscript > 0,
+                                                 "tarteaucitron"))
+
+    def _complianz_categories(self) -> None:
+        """Complianz writes the data-category attribute that orestbida's cookieconsent reads."""
+        f = self.facts
+        f.requests[:] = [r._replace(gate="complianz") if r.gate == "cookieconsent" else r for r in f.requests]
+        f.writes[:] = [w._replace(gate="complianz") if w.gate == "cookieconsent" else w for w in f.writes]
+        f.markers[:] = [m._replace(gate="complianz") if m.gate == "cookieconsent" else m for m in f.markers]
 
     def _base_url(self, root: etree._Element) -> str:
         for base in root.iter("base"):
@@ -86,9 +121,16 @@ class _PageWalker:
     def _element(self, tag: str, el: etree._Element) -> None:
         line = self._line(el)
         where = (tag, line, self.source.count(tag, line))
+        if tag == "script":
+            self._on_script(el, where)
+            return
+        held = consent.embed_gate(el) if tag in _HOLDABLE else None
+        if held:
+            gate, attr, raw = held
+            self._request(raw, f"<{tag} {attr}>", where, gate)
         for attr in _FETCHED.get(tag, ()):
             value = el.get(attr)
-            if value:
+            if value and not (held and attr == "src"):
                 urls = _srcset(value) if attr == "srcset" else [value]
                 for raw in urls:
                     self._request(raw, f"<{tag} {attr}>", where)
@@ -97,10 +139,20 @@ class _PageWalker:
             handler(el, where)
 
     def _on_script(self, el, where) -> None:
-        if el.get("src") is None and (el.get("type") or "").strip().lower() in _JS_TYPES:
+        is_js = (el.get("type") or "").strip().lower() in _JS_TYPES
+        gate = None if is_js else consent.script_gate(el)
+        self.scripts += 1
+        if self.scripts == 1 and is_js:
+            self.facts.autoblock = consent.autoblocker(el)
+        if not is_js and gate is None:
+            return  # not JavaScript and held by no consent manager: the browser never runs it
+        src = ("src", el.get("src")) if is_js and el.get("src") else None if is_js else consent.deferred_url(el)
+        if src:
+            self._request(src[1], f"<script {src[0]}>", where, gate)
+        elif el.get("src") is None:
             start = self._content_start(where)
             end = _end_of_raw_text(self.source.text, start, "script")
-            self._js(self.source.text[start:end], start)
+            self._js(self.source.text[start:end], start, gate)
 
     def _on_style(self, el, where) -> None:
         start = self._content_start(where)
@@ -137,11 +189,11 @@ class _PageWalker:
             if m:
                 self._request(m.group(1), META_REFRESH, where)
 
-    def _request(self, raw: str, kind: str, where: tuple) -> None:
+    def _request(self, raw: str, kind: str, where: tuple, gate: str | None = None) -> None:
         url = resolve(raw, self.base)
         if url:
             line, column = self.source.start_tag(*where)
-            self.facts.requests.append(Request(url, kind, line, column, self.noscript > 0))
+            self.facts.requests.append(Request(url, kind, line, column, self.noscript > 0, gate))
 
     def _link(self, raw: str, kind: str, where: tuple) -> None:
         url = resolve(raw, self.base, LINK_SCHEMES)
@@ -149,11 +201,9 @@ class _PageWalker:
             line, column = self.source.start_tag(*where)
             self.facts.links.append(Link(url, kind, line, column))
 
-    def _js(self, js: str, start: int) -> None:
-        requests, writes = js_facts(js, self.base, lambda off: self.source.position(start + off),
-                                    self.noscript > 0)
-        self.facts.requests.extend(requests)
-        self.facts.writes.extend(writes)
+    def _js(self, js: str, start: int, gate: str | None = None) -> None:
+        found = js_facts(js, self.base, lambda off: self.source.position(start + off), self.noscript > 0, gate)
+        self.facts.add_js(found)
 
     def _css(self, css: str, start: int) -> None:
         self.facts.requests.extend(css_facts(css, self.base, lambda off: self.source.position(start + off),

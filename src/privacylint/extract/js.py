@@ -13,10 +13,13 @@ on the code with comments blanked. What counts (design.md, "What counts as a req
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
+from privacylint.extract import consent
 from privacylint.extract.urls import resolve
-from privacylint.facts import JS_LITERAL, JS_LOAD, Request, StorageWrite
+from privacylint.facts import JS_LITERAL, JS_LOAD, ConsentDefault, Marker, Request, StorageWrite
+from privacylint.vendors import catalogue
 
 _SCAN = re.compile(r"""//|/\*|["'`/]""")
 _BLOCK_END = re.compile(r"\*/")
@@ -64,15 +67,28 @@ class JsWrite:
     api: str
 
 
-@dataclass(slots=True)
+@dataclass
 class _Scanned:
     code: str  # comments blanked, strings kept
     strings: dict[int, str]  # offset of the opening quote -> value (template: up to the first ${)
+    ends: dict[int, int]  # offset of the opening quote -> offset after the closing one
+
+    @cached_property
+    def structure(self) -> str:
+        """The code with string contents blanked too: what brace matching may read."""
+        parts, pos = [], 0
+        for start, end in self.ends.items():
+            parts.append(self.code[pos:start + 1])
+            parts.append(" " * max(0, end - start - 2))
+            pos = max(start + 1, end - 1)
+        parts.append(self.code[pos:])
+        return "".join(parts)
 
 
 def scan(js: str) -> _Scanned:
     parts: list[str] = []
     strings: dict[int, str] = {}
+    ends: dict[int, int] = {}
     pos = 0
     while True:
         m = _SCAN.search(js, pos)
@@ -93,10 +109,11 @@ def scan(js: str) -> _Scanned:
             lit = (_TEMPLATE if token == "`" else _STRING[token]).match(js, start)
             end = lit.end() if lit else start + 1
             strings[start] = _unescape(js[start + 1:end - 1] if end - start > 1 else "", token)
+            ends[start] = end
         parts.append(js[pos:end])
         pos = end
     parts.append(js[pos:])
-    return _Scanned("".join(parts), strings)
+    return _Scanned("".join(parts), strings, ends)
 
 
 def _end_of_block(js: str, start: int) -> int:
@@ -119,7 +136,20 @@ def _unescape(body: str, quote: str) -> str:
     return _ESCAPE.sub(one, body)
 
 
-def extract_js(js: str) -> tuple[list[JsRequest], list[JsWrite]]:
+@dataclass
+class JsResult:
+    requests: list[JsRequest]
+    writes: list[JsWrite]
+    markers: list[tuple[int, str, str, str | None]]  # offset, vendor id, evidence, gate
+    consent_defaults: list[tuple[int, tuple[str, ...]]]
+    implied: tuple[str, ...]
+    regions: list[tuple[int, int, str]] = field(default_factory=list)  # consent callbacks
+
+    def gate_at(self, offset: int) -> str | None:
+        return next((cmp for start, end, cmp in self.regions if start <= offset < end), None)
+
+
+def extract_js(js: str) -> JsResult:
     s = scan(js)
     requests: list[JsRequest] = []
     url_vars: dict[str, str] = {}
@@ -136,7 +166,18 @@ def extract_js(js: str) -> tuple[list[JsRequest], list[JsWrite]]:
         if m.group(1) in url_vars:
             requests.append(JsRequest(m.start(1), url_vars[m.group(1)], True))
     requests.sort(key=lambda r: r.offset)
-    return requests, _writes(s)
+    return JsResult(requests, _writes(s), _markers(s), consent.consent_defaults(s.code, s.structure),
+                    consent.implied_consent(s.code), consent.callback_regions(s.code, s.structure))
+
+
+def _markers(s: _Scanned) -> list[tuple[int, str, str, str | None]]:
+    cat = catalogue()
+    found = [(offset, vendor, text, None) for offset, vendor, text in cat.markers_in(s.code)]
+    services = cat.tarteaucitron_services
+    for offset, key in consent.tarteaucitron_jobs(s.code):
+        if key in services:  # tarteaucitron injects the service itself, after consent
+            found.append((offset, services[key], f"tarteaucitron.job.push('{key}')", "tarteaucitron"))
+    return sorted(found)
 
 
 def _writes(s: _Scanned) -> list[JsWrite]:
@@ -176,14 +217,28 @@ def _string_vars(s: _Scanned) -> dict[str, str]:
     return names
 
 
-def js_facts(js: str, base: str, position, noscript: bool = False):
-    """Requests and storage writes of a script; `position` maps an offset in `js` to (line, column)."""
-    requests, writes = extract_js(js)
-    facts_requests = []
-    for r in requests:
-        url = resolve(r.url, base)
+@dataclass
+class JsFacts:
+    requests: list[Request]
+    writes: list[StorageWrite]
+    markers: list[Marker]
+    consent_defaults: list[ConsentDefault]
+    implied: tuple[str, ...]
+
+
+def js_facts(js: str, base: str, position, noscript: bool = False, gate: str | None = None) -> JsFacts:
+    """Facts of a script; `position` maps an offset in `js` to (line, column). `gate` is the consent
+    manager holding back the whole script (its markup), if any."""
+    r = extract_js(js)
+    requests = []
+    for req in r.requests:
+        url = resolve(req.url, base)
         if url:
-            line, column = position(r.offset)
-            facts_requests.append(Request(url, JS_LOAD if r.loaded else JS_LITERAL, line, column, noscript))
-    facts_writes = [StorageWrite(w.storage, w.name, w.api, *position(w.offset)) for w in writes]
-    return facts_requests, facts_writes
+            requests.append(Request(url, JS_LOAD if req.loaded else JS_LITERAL, *position(req.offset), noscript,
+                                    gate or r.gate_at(req.offset)))
+    writes = [StorageWrite(w.storage, w.name, w.api, *position(w.offset), gate or r.gate_at(w.offset))
+              for w in r.writes]
+    markers = [Marker(vendor, text, *position(offset), noscript, gate or own or r.gate_at(offset))
+               for offset, vendor, text, own in r.markers]
+    defaults = [ConsentDefault(*position(offset), denied) for offset, denied in r.consent_defaults]
+    return JsFacts(requests, writes, markers, defaults, r.implied)

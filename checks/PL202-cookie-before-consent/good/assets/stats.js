@@ -1,0 +1,2 @@
+// first-party statistics
+localStorage.setItem('last_seen', Date.now());

@@ -1,0 +1,42 @@
+"""A collector declared `consent: required` loads on a page without a gate.
+
+The gate can be a consent manager's markup (a script typed text/plain with its attribute, a
+frame whose src waits in a data attribute), a consent callback, tarteaucitron's job list, or,
+for Google tags, a consent mode `default` with the storage denied *before* the tag in document
+order. `<noscript>` content is never gated, and `data-src` alone is lazy loading, not a gate.
+Behind an auto-blocking consent manager loaded first on the page, nothing can be verified
+statically: that is reported as a note. A contact in a first-party .js file is reported there,
+when any page loads the file without a gate.
+"""
+
+from privacylint.checks.base import CheckSpec, gate_hint, shorten
+from privacylint.gates import AUTO, gate_of
+
+SPEC = CheckSpec("PL102", "collector-before-consent", "error",
+                 "A collector declared consent: required loads on a page without a gate.")
+
+
+def check(site):
+    seen = set()
+    for c in site.contacts:
+        collector = c.collector
+        if collector is None or collector.consent != "required" or (c.file.path, c.site) in seen:
+            continue
+        gate = gate_of(site, c.place)
+        if gate.held:
+            continue
+        seen.add((c.file.path, c.site))
+        page = gate.page or c.file
+        via = f" (loaded by {gate.page.path})" if gate.page else ""
+        noscript = " inside <noscript>, which is never gated" if c.noscript else ""
+        if gate.kind == AUTO:
+            yield site.finding(
+                SPEC, c.file.path, c.line, c.column, c.site,
+                f"{collector.name} ({shorten(c.evidence, 60)}){via} relies on {gate.by}'s auto-blocking, "
+                "which cannot be verified statically; mark it up for blocking to make the gate checkable.",
+                severity="note")
+            continue
+        yield site.finding(
+            SPEC, c.file.path, c.line, c.column, c.site,
+            f"{collector.name} loads before consent{via}: {shorten(c.evidence, 70)}{noscript}. rules.yaml "
+            f"says it needs consent; {gate_hint(site, page if page.kind == 'page' else None)}.")

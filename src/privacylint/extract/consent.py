@@ -1,0 +1,178 @@
+"""Consent managers' conventions, as static facts (signatures.md §3).
+
+- Markup gates: an element is held back when the browser will not run or fetch it as written
+  (a non-JavaScript `type`, or no live `src`) *and* a consent manager's attribute or class marks
+  it. `data-src` alone is lazy loading, not a gate.
+- Callback gates: code inside a recognised consent callback runs only after consent.
+- Google consent mode defaults, auto-blocking loaders, and configurations that release scripts
+  without a choice (implied consent), which make a consent manager no gate at all.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Attribute on a script with a non-JavaScript type -> consent manager (first match wins).
+_SCRIPT_ATTRS = (
+    ("data-cookieconsent", "cookiebot"),
+    ("data-cmplz-src", "complianz"),
+    ("data-cookieyes", "cookieyes"),
+    ("data-usercentrics", "usercentrics"),
+    ("data-cookiecategory", "cookieconsent"),  # orestbida v2
+    ("data-category", "cookieconsent"),  # orestbida v3; Complianz writes it too (see page_gates)
+    ("data-name", "klaro"),
+    ("data-categories", "termly"),  # Termly's manual blocking; attribute not confirmed by a source
+)
+_CLASS_PREFIXES = (("optanon-category-", "onetrust"), ("_iub_cs_activate", "iubenda"))
+# Where a held-back element keeps its real URL, per consent manager (after the generic ones).
+_DEFERRED_ATTRS = ("data-cookieblock-src", "data-src-cmplz", "data-cmplz-src", "suppressedsrc",
+                   "data-suppressedsrc", "data-src", "src")
+# Attributes that mark a held-back frame, image or link (with its real URL in a deferred attribute).
+_EMBED_ATTRS = (
+    ("data-cookieblock-src", "cookiebot"), ("data-src-cmplz", "complianz"), ("suppressedsrc", "iubenda"),
+    ("data-suppressedsrc", "iubenda"), ("data-usercentrics", "usercentrics"), ("data-cookieconsent", "cookiebot"),
+    ("data-cookieyes", "cookieyes"), ("data-name", "klaro"), ("data-category", "cookieconsent"),
+)
+_BLANK_SRC = re.compile(r"^\s*(?:about:blank|data:.*|.*iubenda\.com/cookie_solution/empty\.html)?\s*$", re.I | re.S)
+# tarteaucitron placeholders, replaced by the real embed after consent: class -> vendor id.
+TARTEAUCITRON_PLACEHOLDERS = {"youtube_player": "youtube", "vimeo_player": "vimeo"}
+
+
+def _cmp_of(el, attrs) -> str | None:
+    for attr, cmp in attrs:
+        if el.get(attr) is not None:
+            return cmp
+    classes = el.get("class") or ""
+    for prefix, cmp in _CLASS_PREFIXES:
+        if prefix in classes:
+            return cmp
+    return None
+
+
+def script_gate(el) -> str | None:
+    """The consent manager holding back a script whose type is not JavaScript, or None (inert)."""
+    return _cmp_of(el, _SCRIPT_ATTRS)
+
+
+def deferred_url(el) -> tuple[str, str] | None:
+    """(attribute, URL) that a held-back element will load once released."""
+    for attr in _DEFERRED_ATTRS:
+        value = el.get(attr)
+        if value and not _BLANK_SRC.match(value):
+            return attr, value
+    return None
+
+
+def embed_gate(el) -> tuple[str | None, str, str] | None:
+    """For a frame, image or media element without a live src: (consent manager, or None for plain
+    lazy loading; the attribute holding the real URL; the URL). None when it loads as written."""
+    src = el.get("src")
+    if src is not None and not _BLANK_SRC.match(src):
+        return None
+    deferred = deferred_url(el)
+    if deferred is None:
+        return None
+    return (_cmp_of(el, _EMBED_ATTRS), *deferred)
+
+
+# --- auto-blocking loaders: effective only as the first script of the page, synchronous
+_AUTOBLOCKERS = (
+    (re.compile(r"consent\.cookiebot\.(?:com|eu)/uc\.js", re.I), "cookiebot", "data-blockingmode", "auto"),
+    (re.compile(r"/OtAutoBlock\.js", re.I), "onetrust", None, None),
+    (re.compile(r"app\.termly\.io/resource-blocker/.*autoBlock=on", re.I), "termly", None, None),
+    (re.compile(r"web\.cmp\.usercentrics\.eu/modules/autoblocker\.js|uc-block\.bundle\.js", re.I), "usercentrics", None, None),
+    (re.compile(r"cmp\.osano\.com/", re.I), "osano", None, None),
+    (re.compile(r"cs\.iubenda\.com/autoblocking/", re.I), "iubenda", None, None),
+)
+
+
+def autoblocker(el) -> str | None:
+    """The consent manager this first script makes auto-blocking, if it does."""
+    src = el.get("src") or ""
+    if el.get("async") is not None or el.get("defer") is not None:
+        return None
+    for pattern, cmp, attr, value in _AUTOBLOCKERS:
+        if pattern.search(src) and (attr is None or (el.get(attr) or "").lower() == value):
+            return cmp
+    return None
+
+
+# --- JavaScript: consent callbacks, consent-mode defaults, implied consent, tarteaucitron jobs
+# (opener, consent manager, text the script must also hold): code in the {...} after the opener
+# runs only once the consent manager reports consent.
+_CALLBACKS = tuple((re.compile(p), cmp, needs) for p, cmp, needs in (
+    (r"['\"]Cookiebot(?:OnAccept|OnConsentReady)['\"]", "cookiebot", ""),
+    (r"\bif\s*\(\s*(?:window\.)?Cookiebot\.consent\.(?:statistics|marketing|preferences)\b", "cookiebot", ""),
+    (r"\bfunction\s+OptanonWrapper\s*\(\s*\)", "onetrust", ""),
+    (r"\bif\s*\([^)]*\bOnetrustActiveGroups\b", "onetrust", ""),
+    (r"\bOneTrust\.OnConsentChanged\s*\(", "onetrust", ""),
+    (r"\bon(?:Consent|FirstConsent|Accept)\s*:\s*", "cookieconsent", "ookieConsent"),
+    (r"\bif\s*\([^)]*\b(?:CookieConsent\.acceptedCategory|cc\.allowedCategory)\s*\(", "cookieconsent", ""),
+    (r"\bonAccept\s*:\s*", "klaro", "klaroConfig"),
+    (r"\bonConsentGiven\s*:\s*", "iubenda", "_iub"),
+    (r"['\"]cmplz_(?:enable_category|fire_categories|status_change)['\"]", "complianz", ""),
+    (r"['\"]cookieyes_consent_update['\"]", "cookieyes", ""),
+    (r"['\"](?:ucEvent|UC_UI_CMP_EVENT)['\"]", "usercentrics", ""),
+))
+_CONSENT_DEFAULT = re.compile(
+    r"""(?:\bgtag\s*\(|\bdataLayer\.push\s*\(\s*\[)\s*['"]consent['"]\s*,\s*['"]default['"]\s*,\s*\{""")
+_DENIED = re.compile(r"""['"]?(\w+)['"]?\s*:\s*['"]denied['"]""")
+_IMPLIED = (
+    (re.compile(r"\b(?:CookieConsent\.run|initCookieConsent)\b"), re.compile(r"""\bmode\s*:\s*['"]opt-out['"]"""), "cookieconsent"),
+    (re.compile(r"\bklaroConfig\b"), re.compile(r"""['"]?\bdefault['"]?\s*:\s*true\b"""), "klaro"),
+    (re.compile(r"\btarteaucitron\.init\s*\("), re.compile(r"""['"]?\bhighPrivacy['"]?\s*:\s*false\b"""), "tarteaucitron"),
+    (re.compile(r"\b_iub\.csConfiguration\b"),
+     re.compile(r"""['"]?\bconsentOn(?:Scroll|ContinuedBrowsing|DocumentClick)['"]?\s*:\s*true\b"""), "iubenda"),
+)
+_TARTEAUCITRON_JOB = re.compile(r"""\btarteaucitron\.job\b[^;]{0,60}?\.push\s*\(\s*['"]([\w-]+)['"]""")
+
+
+def _body(structure: str, start: int) -> tuple[int, int] | None:
+    """The {...} block opening at or after `start` (within 200 characters), by brace counting on
+    code whose strings and comments are blanked."""
+    open_at = structure.find("{", start, start + 200)
+    if open_at < 0:
+        return None
+    depth = 0
+    for i in range(open_at, len(structure)):
+        ch = structure[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return open_at, i + 1
+    return open_at, len(structure)
+
+
+def callback_regions(code: str, structure: str) -> list[tuple[int, int, str]]:
+    """(start, end, consent manager) of code that runs only inside a consent callback."""
+    regions = []
+    for pattern, cmp, needs in _CALLBACKS:
+        if needs not in code:
+            continue
+        for m in pattern.finditer(code):
+            body = _body(structure, m.end())
+            if body:
+                regions.append((*body, cmp))
+    return regions
+
+
+def consent_defaults(code: str, structure: str) -> list[tuple[int, tuple[str, ...]]]:
+    """(offset, denied storages) of each Google consent mode `default` call."""
+    out = []
+    for m in _CONSENT_DEFAULT.finditer(code):
+        body = _body(structure, m.end() - 1)
+        text = code[body[0]:body[1]] if body else ""
+        out.append((m.start(), tuple(sorted({d.group(1) for d in _DENIED.finditer(text)}))))
+    return out
+
+
+def implied_consent(code: str) -> tuple[str, ...]:
+    """Consent managers configured here to release scripts before the visitor chooses."""
+    return tuple(cmp for present, setting, cmp in _IMPLIED if present.search(code) and setting.search(code))
+
+
+def tarteaucitron_jobs(code: str) -> list[tuple[int, str]]:
+    """(offset, service key) of each `tarteaucitron.job.push('<key>')`."""
+    return [(m.start(), m.group(1)) for m in _TARTEAUCITRON_JOB.finditer(code)]

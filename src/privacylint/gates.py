@@ -1,0 +1,89 @@
+"""Whether a contact is held back until the visitor consents, and by what (signatures.md §3).
+
+Extraction records what the markup and callbacks say (`gate` on a fact), Google consent mode
+defaults and auto-blocking loaders per page. This decides, for one contact, with the policy's
+`consent.gates`: held back by a consent manager, by Google consent mode, auto-blocked (which
+cannot be verified statically), or not at all. `<noscript>` content is never held back; a
+consent manager configured to release scripts without a choice (implied consent) holds nothing.
+A contact in a first-party .js file has the state of the <script> elements that load it.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from privacylint.facts import FileFacts
+from privacylint.policy import CONSENT_MODE_GATE
+
+AUTO = "auto-blocked"
+# Which consent mode storage must be denied by default for a Google vendor of this category.
+_CONSENT_MODE_STORAGE = {"analytics": "analytics_storage", "advertising": "ad_storage"}
+_CONSENT_MODE_CATEGORIES = ("analytics", "advertising", "tag-manager")
+
+
+class Gate(NamedTuple):
+    kind: str | None  # a consent manager id, "google-consent-mode", AUTO, or None: loads at once
+    by: str | None = None  # the consent manager, for AUTO
+    page: FileFacts | None = None  # for a contact in a .js file: the page that decides
+
+    @property
+    def held(self) -> bool:
+        return self.kind is not None and self.kind != AUTO
+
+
+UNGATED = Gate(None)
+
+
+class Place(NamedTuple):
+    """What deciding a gate needs to know of a contact or a storage write."""
+
+    file: FileFacts
+    line: int
+    column: int | None
+    marked: str | None  # the consent manager its markup or callback names
+    noscript: bool = False
+    vendor: object = None  # a catalogue Vendor, for Google consent mode
+
+
+def gate_of(site, place: Place) -> Gate:
+    """The gate of a contact or write; in a .js file, the weakest over the pages that load it."""
+    if place.file.kind == "page":
+        return _on_page(site, place.file, place, place.line, place.column, place.marked)
+    if place.marked and _allowed(site, place.marked):
+        return Gate(place.marked)  # inside a consent callback of the script itself
+    states = [_on_page(site, page, place, r.line, r.column, r.gate)._replace(page=page)
+              for page, r in site.script_loads.get(place.file.path, [])]
+    if not states:
+        return UNGATED  # loaded by no page we can see: assume the worst
+    return min(states, key=_strength)
+
+
+def _strength(gate: Gate) -> int:
+    return 0 if gate.kind is None else 1 if gate.kind == AUTO else 2
+
+
+def _on_page(site, page: FileFacts, place: Place, line: int, column: int | None, marked: str | None) -> Gate:
+    if place.noscript:
+        return UNGATED
+    if marked and _allowed(site, marked) and marked not in page.implied:
+        return Gate(marked)
+    if _consent_mode_before(site, page, place.vendor, (line, column or 0)):
+        return Gate(CONSENT_MODE_GATE)
+    if page.autoblock and _allowed(site, page.autoblock) and page.autoblock not in page.implied:
+        return Gate(AUTO, page.autoblock)
+    return UNGATED
+
+
+def _allowed(site, gate: str) -> bool:
+    gates = site.policy.gates
+    return gates is None or gate in gates
+
+
+def _consent_mode_before(site, page: FileFacts, vendor, position: tuple[int, int]) -> bool:
+    if vendor is None or vendor.owner != "Google" or vendor.category not in _CONSENT_MODE_CATEGORIES:
+        return False
+    if not _allowed(site, CONSENT_MODE_GATE):
+        return False
+    needed = _CONSENT_MODE_STORAGE.get(vendor.category)
+    return any((d.line, d.column or 0) < position and (needed in d.denied if needed else d.denied)
+               for d in page.consent_defaults)
