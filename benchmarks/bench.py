@@ -7,7 +7,8 @@
 Not a test: timings depend on the machine. The generated pages look like a documentation or
 blog site built by Jekyll/Hugo: a shared head (stylesheets, analytics snippet, font CDN), a
 navigation bar, ~25 KB of article text with links, images, code blocks, and now and then an
-embed, an inline script writing storage, or a tracking parameter in a link.
+embed, an inline script writing storage, or a tracking parameter in a link. Google Analytics
+waits for consent behind cookieconsent markup, except on every 50th page.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ site: {url: 'https://docs.example.org/'}
 statement: {page: /privacy/, contact: privacy@example.org}
 collectors:
   - {name: Google Analytics, vendor: google-analytics}
-  - {name: Google Fonts, vendor: google-fonts}
+  - {name: Google Fonts, vendor: google-fonts, consent: not-required}
 cookies:
   - {name: _ga*}
 """
@@ -41,8 +42,9 @@ HEAD = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <link rel="stylesheet" href="/assets/main.css"><link rel="preconnect" href="https://fonts.gstatic.com">
 <link rel="stylesheet" href="https://fonts.googleapis.com/css2?family=Inter&display=swap">
-<script async src="https://www.googletagmanager.com/gtag/js?id=G-BENCH1"></script>
-<script>window.dataLayer=window.dataLayer||[];function gtag(){{dataLayer.push(arguments);}}
+<script defer src="/assets/cookieconsent.umd.js"></script>
+<script type="text/plain" data-category="analytics" async src="https://www.googletagmanager.com/gtag/js?id=G-BENCH1"></script>
+<script type="text/plain" data-category="analytics">window.dataLayer=window.dataLayer||[];function gtag(){{dataLayer.push(arguments);}}
 gtag('js',new Date());gtag('config','G-BENCH1');</script></head>
 <body><header><nav>{nav}</nav></header><main><article>
 """
@@ -63,6 +65,7 @@ def paragraph(rng: random.Random) -> str:
 
 def page(i: int, rng: random.Random) -> str:
     nav = "".join(f'<a href="/section-{k}/">Section {k}</a>' for k in range(12))
+    head = HEAD if i % 50 else HEAD.replace('type="text/plain" data-category="analytics" ', "")
     body = [f"<h1>Page {i}</h1>\n"] + [paragraph(rng) for _ in range(rng.randint(18, 30))]
     if i % 10 == 0:
         body.append('<iframe src="https://www.youtube.com/embed/abcdefghijk" title="video"></iframe>\n')
@@ -71,7 +74,7 @@ def page(i: int, rng: random.Random) -> str:
     if i % 40 == 0:
         body.append('<a href="https://www.linkedin.com/feed/?fbclid=IwAR0x">shared</a>\n')
     body.append("<pre><code>" + "apiVersion: kubevirt.io/v1\nkind: VirtualMachine\n" * 20 + "</code></pre>\n")
-    return HEAD.format(title=f"Page {i}", nav=nav) + "".join(body) + FOOT
+    return head.format(title=f"Page {i}", nav=nav) + "".join(body) + FOOT
 
 
 def generate(root: Path, pages: int) -> int:

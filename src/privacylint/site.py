@@ -181,8 +181,17 @@ class Site:
 
     def consent_managers_on(self, page: FileFacts | None) -> list[str]:
         """Consent managers a page loads or uses the markup of (None: the whole site), most used first."""
+        if page is None:
+            return self._site_consent_managers
+        return self._count_consent_managers([page])
+
+    @cached_property
+    def _site_consent_managers(self) -> list[str]:
+        return self._count_consent_managers(self.files)
+
+    def _count_consent_managers(self, files: list[FileFacts]) -> list[str]:
         counts: dict[str, int] = {}
-        for f in [page] if page is not None else self.files:
+        for f in files:
             found = [c.vendor.id for c in self.contacts_in(f) if c.vendor and c.vendor.category == "consent-manager"]
             found += [r.gate for r in f.requests if r.gate] + [w.gate for w in f.writes if w.gate]
             found += [f.autoblock] if f.autoblock else []
