@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import BASE_RULES, found, lint, make_site
 
 from privacylint.site import page_key
-
-from conftest import BASE_RULES, found, lint, make_site
 
 
 @pytest.mark.parametrize("path", ["/privacy", "/privacy/", "/privacy/index.html", "/privacy.html", "privacy/index.htm"])

@@ -7,10 +7,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import REPO, make_site
 
 from privacylint import cli
-
-from conftest import REPO, make_site
 
 EXAMPLE = REPO / "examples" / "kubevirt.io"
 CLEAN_RULES = "version: 1\nsite: {url: 'https://example.org/'}\nstatement: {page: /privacy/}\n"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from conftest import found, lint, make_site
+
 from privacylint.extract import extract_bytes
 from privacylint.facts import FileFacts
-
-from conftest import found, lint, make_site
 
 URL = "https://example.org/blog/post.html"
 

@@ -4,7 +4,6 @@ implied consent, and `consent.gates` (signatures.md §3)."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import BASE_RULES, found, lint, make_site
 
 GA_SRC = "https://www.googletagmanager.com/gtag/js?id=G-TEST1"

@@ -2,7 +2,6 @@ import socket
 
 import pytest
 import requests
-
 from conftest import NetworkAccess
 
 

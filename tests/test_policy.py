@@ -5,11 +5,10 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from conftest import REPO
 
 from privacylint.checks import CHECK_IDS
 from privacylint.policy import DEFAULT_FORBID_PARAMS, PolicyError, load_policy
-
-from conftest import REPO
 
 
 def load(tmp_path, text: str):

@@ -60,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         _err(f"privacylint: {err}")
     except PolicyError as err:
         _err(str(err))
-        _err(f"privacylint: {len(err.issues)} problem{'s' if len(err.issues) != 1 else ''} in {err.path}; nothing was checked.")
+        count = len(err.issues)
+        _err(f"privacylint: {count} problem{'s' if count != 1 else ''} in {err.path}; nothing was checked.")
     except Exception as err:  # noqa: BLE001 - the promise is: no traceback, exit 2
         if os.environ.get("PRIVACYLINT_DEBUG"):
             raise

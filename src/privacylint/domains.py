@@ -67,11 +67,13 @@ class Parties:
         self.home_host = host_of(site_url) or ""
         self.home_site = site_of(self.home_host) if self.home_host else ""
         self.first_party = [p.lower() for p in first_party]
+        self._known: dict[str, bool] = {}
 
-    @lru_cache(maxsize=16384)
     def is_first_party(self, host: str | None) -> bool:
         if not host:
             return True
-        if site_of(host) == self.home_site:
-            return True
-        return any(host_matches(host, p) or site_of(host) == p for p in self.first_party)
+        if host not in self._known:
+            site = site_of(host)
+            self._known[host] = site == self.home_site or any(
+                host_matches(host, p) or site == p for p in self.first_party)
+        return self._known[host]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 
-
 def inventory(site) -> dict:
     return {"collectors": _collectors(site), "cookies": _cookies(site), "outbound_domains": _outbound(site)}
 

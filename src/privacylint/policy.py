@@ -305,7 +305,8 @@ class _Reader:
         if contact is not None:
             self.positions["statement.contact"] = self.value_pos(node, "contact")
             if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", contact):
-                self.error(self.value_pos(node, "contact"), f"statement.contact must be an e-mail address, not '{contact}'")
+                self.error(self.value_pos(node, "contact"),
+                           f"statement.contact must be an e-mail address, not '{contact}'")
             policy.contact = contact
 
     def consent(self, root: CommentedMap, policy: Policy) -> None:

@@ -80,7 +80,8 @@ _AUTOBLOCKERS = (
     (re.compile(r"consent\.cookiebot\.(?:com|eu)/uc\.js", re.I), "cookiebot", "data-blockingmode", "auto"),
     (re.compile(r"/OtAutoBlock\.js", re.I), "onetrust", None, None),
     (re.compile(r"app\.termly\.io/resource-blocker/.*autoBlock=on", re.I), "termly", None, None),
-    (re.compile(r"web\.cmp\.usercentrics\.eu/modules/autoblocker\.js|uc-block\.bundle\.js", re.I), "usercentrics", None, None),
+    (re.compile(r"web\.cmp\.usercentrics\.eu/modules/autoblocker\.js|uc-block\.bundle\.js", re.I),
+     "usercentrics", None, None),
     (re.compile(r"cmp\.osano\.com/", re.I), "osano", None, None),
     (re.compile(r"cs\.iubenda\.com/autoblocking/", re.I), "iubenda", None, None),
 )
@@ -117,13 +118,14 @@ _CALLBACKS = tuple((re.compile(p), cmp, needs) for p, cmp, needs in (
 _CONSENT_DEFAULT = re.compile(
     r"""(?:\bgtag\s*\(|\bdataLayer\.push\s*\(\s*\[)\s*['"]consent['"]\s*,\s*['"]default['"]\s*,\s*\{""")
 _DENIED = re.compile(r"""['"]?(\w+)['"]?\s*:\s*['"]denied['"]""")
-_IMPLIED = (
-    (re.compile(r"\b(?:CookieConsent\.run|initCookieConsent)\b"), re.compile(r"""\bmode\s*:\s*['"]opt-out['"]"""), "cookieconsent"),
-    (re.compile(r"\bklaroConfig\b"), re.compile(r"""['"]?\bdefault['"]?\s*:\s*true\b"""), "klaro"),
-    (re.compile(r"\btarteaucitron\.init\s*\("), re.compile(r"""['"]?\bhighPrivacy['"]?\s*:\s*false\b"""), "tarteaucitron"),
-    (re.compile(r"\b_iub\.csConfiguration\b"),
-     re.compile(r"""['"]?\bconsentOn(?:Scroll|ContinuedBrowsing|DocumentClick)['"]?\s*:\s*true\b"""), "iubenda"),
-)
+# (the consent manager's configuration is here, the setting that releases scripts, manager)
+_IMPLIED = tuple((re.compile(present), re.compile(setting), cmp) for present, setting, cmp in (
+    (r"\b(?:CookieConsent\.run|initCookieConsent)\b", r"""\bmode\s*:\s*['"]opt-out['"]""", "cookieconsent"),
+    (r"\bklaroConfig\b", r"""['"]?\bdefault['"]?\s*:\s*true\b""", "klaro"),
+    (r"\btarteaucitron\.init\s*\(", r"""['"]?\bhighPrivacy['"]?\s*:\s*false\b""", "tarteaucitron"),
+    (r"\b_iub\.csConfiguration\b", r"""['"]?\bconsentOn(?:Scroll|ContinuedBrowsing|DocumentClick)['"]?\s*:\s*true\b""",
+     "iubenda"),
+))
 _TARTEAUCITRON_JOB = re.compile(r"""\btarteaucitron\.job\b[^;]{0,60}?\.push\s*\(\s*['"]([\w-]+)['"]""")
 
 

@@ -7,16 +7,16 @@ content is live (it loads when scripting is off) and marked as such.
 from __future__ import annotations
 
 import re
+
 from lxml import etree
 
 from privacylint.decode import decode
-
+from privacylint.extract import consent
 from privacylint.extract.css import css_facts
 from privacylint.extract.fallback import LINE_ATTR, parse_fallback
 from privacylint.extract.js import js_facts
 from privacylint.extract.source import Source
 from privacylint.extract.urls import LINK_SCHEMES, resolve
-from privacylint.extract import consent
 from privacylint.facts import META_REFRESH, FileFacts, Link, Marker, Request
 
 # Element -> attributes whose URL the browser fetches while rendering the page.

@@ -1,4 +1,4 @@
-"""JavaScript -> requests and storage writes, without running it.
+"""JavaScript -> requests, storage writes, vendor snippets and consent facts, without running it.
 
 A small scanner splits the code into comments, string literals and the rest; patterns then run
 on the code with comments blanked. What counts (design.md, "What counts as a request"):
@@ -8,6 +8,8 @@ on the code with comments blanked. What counts (design.md, "What counts as a req
   assigned such a literal (`var u = "//stats.example.org/"; g.src = u + "matomo.js"`);
 - any other literal absolute URL is kept as a js-literal; the engine counts it only when it
   names a catalogue host, because vendors assemble their URLs at run time.
+Vendor snippets are found by the catalogue's markers; consent callbacks, consent mode defaults
+and implied-consent settings by extract.consent.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ _BLOCK_END = re.compile(r"\*/")
 _STRING = {q: re.compile(rf"{q}(?:[^{q}\\\n]|\\.)*(?:{q}|$)", re.S | re.M) for q in "\"'"}
 _TEMPLATE = re.compile(r"`(?:[^`\\]|\\.)*(?:`|\Z)", re.S)
 _REGEX = re.compile(r"/(?:[^/\\\[\n]|\\.|\[(?:[^\]\\\n]|\\.)*\])+/[a-z]*")
-_REGEX_BEFORE = re.compile(r"(?:^|[(,=:\[!&|?{};+\-*%<>~^]|\b(?:return|typeof|case|do|else|in|of|new|void|delete|throw|yield|await))\s*$")
+# A `/` after these starts a regular expression literal, not a division.
+_REGEX_BEFORE = re.compile(r"(?:^|[(,=:\[!&|?{};+\-*%<>~^]"
+                           r"|\b(?:return|typeof|case|do|else|in|of|new|void|delete|throw|yield|await))\s*$")
 _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)", re.S)
 
 _URLISH = re.compile(r"^(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}", re.I)
