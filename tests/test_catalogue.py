@@ -19,11 +19,13 @@ SECTIONS = ("## What it checks", "## Why it matters", "## Bad example", "## Good
 
 
 def _lint(folder: Path, which: str, monkeypatch):
-    """Lint bad/ or good/ with rules.yaml (good/ with rules.good.yaml where the fix is in the policy)."""
+    """Lint bad/ or good/ with rules.yaml (good/ with rules.good.yaml where the fix is in the policy),
+    and with bad.source/ or good.source/ as the site's source tree where there is one."""
     monkeypatch.chdir(folder)
     rules = "rules.good.yaml" if which == "good" and (folder / "rules.good.yaml").exists() else "rules.yaml"
     policy = load_policy(rules, CHECK_IDS)
-    return run([which], policy, Options(jobs=1, today=dt.date(2026, 6, 1)))
+    source = f"{which}.source" if (folder / f"{which}.source").is_dir() else None
+    return run([which], policy, Options(jobs=1, today=dt.date(2026, 6, 1), source=source))
 
 
 def test_every_check_has_a_folder_and_every_folder_a_check():

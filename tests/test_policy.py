@@ -94,7 +94,7 @@ def test_hosts_checks_and_ignore_entries(tmp_path):
         "7:10: unknown check 'PL10' (did you mean 'PL105'?)",
         "9:47: ignore[0].expires must be a date like 2027-06-30",
         "10:5: ignore[1] needs 'reason'",
-        "10:13: unknown check 'PL999'",
+        "10:13: unknown check 'PL999' (did you mean 'PL903'?)",
     ]
 
 

@@ -1,6 +1,7 @@
 """Command line: options in, reports out, exit code back. The only module that prints.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings; 2 usage, policy or internal error.
+--exit-zero turns 1 into 0, never 2.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from privacylint import __version__
+from privacylint import __version__, baseline
 from privacylint.checks import REGISTRY, SPECS
 from privacylint.engine import DEFAULT_MAX_FILE_SIZE, Options, run
 from privacylint.model import SEVERITIES, SEVERITY_RANK
@@ -36,6 +37,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"report format ({', '.join(FORMATS)}); repeat to write several, FILE to write to a file")
     p.add_argument("--fail-on", choices=SEVERITIES, default="error",
                    help="lowest severity that makes the exit code 1 (default: error)")
+    p.add_argument("--exit-zero", action="store_true",
+                   help="exit 0 even with findings (a usage, policy or internal error still exits 2)")
+    p.add_argument("--baseline", metavar="FILE", help="findings recorded in this baseline do not count")
+    p.add_argument("--write-baseline", metavar="FILE",
+                   help="record the current findings as the baseline, then exit 0")
+    p.add_argument("--source", metavar="DIR",
+                   help="the site's source tree: report findings at the file and line that produced them, "
+                        "and read its config (_config.yml, hugo.toml, mkdocs.yml, _headers ...)")
+    p.add_argument("--config", metavar="FILE", action="append", default=[],
+                   help="a site config or header file to read (repeatable; found in --source when omitted)")
     p.add_argument("--select", metavar="IDS", help="only these checks (comma-separated ids or prefixes: PL1,PL201)")
     p.add_argument("--ignore", metavar="IDS", help="skip these checks (ids or prefixes)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
@@ -85,17 +96,41 @@ def _main(args: argparse.Namespace) -> int:
             raise UsageError(f"{path} is not a directory; give the built site (build it first)")
     if args.jobs < 1 or args.max_file_size < 1:
         raise UsageError("--jobs and --max-file-size must be positive")
+    if args.source and not os.path.isdir(args.source):
+        raise UsageError(f"--source {args.source} is not a directory")
     policy = load_policy(_rules_path(args.rules), frozenset(SPECS))
-    options = Options(enabled=_enabled(args.select, args.ignore), jobs=args.jobs, max_file_size=args.max_file_size)
+    options = Options(enabled=_enabled(args.select, args.ignore), jobs=args.jobs, max_file_size=args.max_file_size,
+                      baseline=_baseline(args.baseline), source=args.source, configs=tuple(args.config))
     result = run(args.paths, policy, options)
+    if args.write_baseline:
+        _write(args.write_baseline, baseline.render(result))
+        _err(f"privacylint: wrote {len(result.findings)} findings to the baseline {args.write_baseline}")
+        return EXIT_OK
     for target, name in formats:
         text = FORMATS[name](result)
         if target is None:
             sys.stdout.write(text)
         else:
-            Path(target).write_text(text, encoding="utf-8")
+            _write(target, text)
     threshold = SEVERITY_RANK[args.fail_on]
-    return EXIT_FINDINGS if any(SEVERITY_RANK[f.severity] >= threshold for f in result.findings) else EXIT_OK
+    failed = any(SEVERITY_RANK[f.severity] >= threshold for f in result.findings)
+    return EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
+
+
+def _baseline(path: str | None) -> frozenset[str]:
+    if not path:
+        return frozenset()
+    try:
+        return baseline.load(path)
+    except baseline.BaselineError as err:
+        raise UsageError(str(err)) from None
+
+
+def _write(target: str, text: str) -> None:
+    try:
+        Path(target).write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise UsageError(f"cannot write {target}: {err.strerror or err}") from None
 
 
 def _formats(specs: list[str]) -> list[tuple[str | None, str]]:

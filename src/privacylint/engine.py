@@ -1,4 +1,4 @@
-"""The pipeline: discover -> extract (in parallel) -> classify -> checks -> ignores -> Result.
+"""The pipeline: discover -> extract (in parallel) -> classify -> checks -> suppressions -> Result.
 
 Pure: no printing, no exiting. Extraction runs in a process pool; each worker reads its file and
 returns small facts, so no page's tree outlives its extraction.
@@ -21,7 +21,8 @@ from privacylint.inventory import inventory, merge
 from privacylint.model import Result
 from privacylint.policy import Policy
 from privacylint.site import Site
-from privacylint.suppress import apply_ignores
+from privacylint.siteconfig import read_config
+from privacylint.suppress import Usage, apply_suppressions
 from privacylint.vendors import catalogue
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -34,6 +35,21 @@ class Options:
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     today: dt.date = field(default_factory=dt.date.today)
+    baseline: frozenset[str] = frozenset()  # fingerprints of accepted findings
+    source: str | None = None  # the site's source tree (source mapping, site config)
+    configs: tuple[str, ...] = ()  # site config and header files given explicitly
+
+
+@dataclass(slots=True)
+class Audit:
+    """What the suppression checks (PL901-PL903) look at, once every other check has run."""
+
+    sites: list[Site]
+    policy: Policy
+    usage: Usage
+    today: dt.date
+    enabled: frozenset[str]
+    known: frozenset[str] = frozenset(SPECS)
 
 
 def run(roots: list[str], policy: Policy, options: Options | None = None) -> Result:
@@ -41,20 +57,30 @@ def run(roots: list[str], policy: Policy, options: Options | None = None) -> Res
     started = time.perf_counter()
     result = Result(roots=list(roots))
     severities = {cid: level for cid, level in policy.checks.items() if level != "off"}
-    enabled = [m for m in REGISTRY if m.SPEC.id in options.enabled and policy.checks.get(m.SPEC.id) != "off"]
-    findings = []
+    enabled = frozenset(cid for cid in options.enabled if policy.checks.get(cid) != "off")
+    modules = [m for m in REGISTRY if m.SPEC.id in enabled]
+    result.checks = tuple(m.SPEC.id for m in modules)
+    findings, sites = [], []
     for root in roots:
         files, skipped = discover(root)
         facts = extract_all(files, policy.site_url, options) + skipped
         facts.sort(key=lambda f: f.path)
-        site = Site(root, facts, policy, catalogue(), severities)
-        for module in enabled:
-            findings.extend(module.check(site))
+        site = Site(root, facts, policy, catalogue(), severities,
+                    read_config(root, options.source, options.configs))
+        sites.append(site)
+        for module in modules:
+            if not getattr(module, "AUDITS_SUPPRESSIONS", False):
+                findings.extend(module.check(site))
         result.inventory = merge(result.inventory, inventory(site))
         result.files += len(facts)
         result.pages += sum(f.kind == "page" for f in facts)
-    findings.sort(key=lambda f: f.sort_key())
-    result.findings, result.suppressed = apply_ignores(findings, policy, options.today)
+    kept, result.suppressed, usage = apply_suppressions(
+        sorted(findings, key=lambda f: f.sort_key()), sites, policy, options.today, options.baseline)
+    audit = Audit(sites, policy, usage, options.today, enabled)
+    for module in modules:
+        if getattr(module, "AUDITS_SUPPRESSIONS", False):
+            kept.extend(module.check(audit))
+    result.findings = sorted(kept, key=lambda f: f.sort_key())
     result.seconds = round(time.perf_counter() - started, 3)
     return result
 

@@ -65,6 +65,17 @@ class ConsentDefault(NamedTuple):
     denied: tuple[str, ...]  # analytics_storage, ad_storage ...
 
 
+class Directive(NamedTuple):
+    """An inline suppression: `data-privacylint-ignore="PL101: reason"` on an element (it covers
+    the element and what it contains), or `<!-- privacylint-ignore PL101: reason -->` before one."""
+
+    line: int
+    column: int | None
+    checks: tuple[str, ...]
+    reason: str  # empty when none was given (PL903)
+    whole_file: bool  # on <html> or <body>, or before the document: covers every finding of the file
+
+
 class Problem(NamedTuple):
     """Why a file could not be read, or was read only in part (PL001)."""
 
@@ -86,6 +97,9 @@ class FileFacts:
     consent_defaults: list[ConsentDefault] = field(default_factory=list)
     autoblock: str | None = None  # an auto-blocking consent manager loaded first on the page
     implied: tuple[str, ...] = ()  # consent managers configured to release scripts without a choice
+    csp: list[tuple[int, int | None, str]] = field(default_factory=list)  # <meta http-equiv=CSP>: line, column, value
+    directives: list[Directive] = field(default_factory=list)
+    covered: dict[tuple[int, int | None], tuple[int, ...]] = field(default_factory=dict)  # fact position -> directives
     problems: list[Problem] = field(default_factory=list)
 
     def add_js(self, found) -> None:

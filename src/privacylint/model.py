@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 SEVERITIES = ("error", "warning", "note")
 SEVERITY_RANK = {"note": 1, "warning": 2, "error": 3}
+
+
+class Location(NamedTuple):
+    path: str  # as a person or CI tool opens it: relative to where privacylint runs
+    line: int | None
+    column: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +27,7 @@ class Finding:
     subject: str
     message: str
     root: str | None = None  # the site root as given, None for findings about the policy file
-    origin: str | None = None  # source-file location, once source mapping exists
+    origin: Location | None = None  # the source file and line that produced it (--source)
 
     @property
     def fingerprint(self) -> str:
@@ -33,6 +40,15 @@ class Finding:
         """Where a person, or a CI tool run from the repository, opens the file."""
         return self.path if self.root is None else f"{self.root.rstrip('/')}/{self.path}"
 
+    @property
+    def built(self) -> Location:
+        return Location(self.display_path, self.line, self.column)
+
+    @property
+    def primary(self) -> Location:
+        """Where to report it: the source that produced it when known, else the built file."""
+        return self.origin or self.built
+
     def sort_key(self) -> tuple:
         return (self.root or "", self.path, self.line or 0, self.column or 0, self.check, self.subject)
 
@@ -42,11 +58,13 @@ class Suppressed:
     finding: Finding
     reason: str
     source: str  # where the suppression is written, e.g. "rules.yaml:40:5"
+    kind: str = "ignore"  # inline | ignore | baseline
 
 
 @dataclass(slots=True)
 class Result:
     roots: list[str]
+    checks: tuple[str, ...] = ()  # the checks that ran
     findings: list[Finding] = field(default_factory=list)
     suppressed: list[Suppressed] = field(default_factory=list)
     inventory: dict = field(default_factory=dict)

@@ -15,7 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
-from privacylint.domains import host_of, is_public_suffix, split_pattern, url_matches
+from privacylint.domains import host_matches, host_of, is_public_suffix, split_pattern, url_matches
 from privacylint.model import SEVERITIES
 from privacylint.vendors import Vendor, catalogue
 
@@ -54,6 +54,10 @@ class Collector:
 
     def covers(self, host: str, path: str) -> bool:
         return any(url_matches(host, path, p) for p in self.patterns)
+
+    def covers_host(self, host: str) -> bool:
+        """Some path of `host` is covered (a CSP names hosts, not paths)."""
+        return any(host_matches(host, split_pattern(p)[0]) for p in self.patterns)
 
 
 @dataclass(frozen=True, slots=True)

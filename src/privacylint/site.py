@@ -13,6 +13,7 @@ from privacylint.facts import JS_LITERAL, FileFacts, Request
 from privacylint.gates import Place
 from privacylint.model import Finding
 from privacylint.policy import Collector, Policy
+from privacylint.siteconfig import SiteConfig
 from privacylint.vendors import Catalogue, Vendor
 
 
@@ -74,8 +75,9 @@ def page_key(path: str) -> str:
 
 class Site:
     def __init__(self, root: str, files: list[FileFacts], policy: Policy, catalogue: Catalogue,
-                 severities: dict[str, str]):
+                 severities: dict[str, str], config: SiteConfig | None = None):
         self.root = root
+        self.config = config or SiteConfig()
         self.files = files
         self.policy = policy
         self.catalogue = catalogue
@@ -228,6 +230,19 @@ class Site:
                 severity: str | None = None) -> Finding:
         return Finding(spec.id, spec.name, self._severities.get(spec.id) or severity or spec.severity,
                        path, line, column, subject, message, root=self.root)
+
+    def config_finding(self, spec, where, subject: str, message: str, severity: str | None = None) -> Finding:
+        """A finding in a config or header file: `where` has path, in_site, line and column."""
+        return Finding(spec.id, spec.name, self._severities.get(spec.id) or severity or spec.severity,
+                       where.path, where.line, where.column, subject, message,
+                       root=self.root if where.in_site else None)
+
+    def config_vendors(self) -> dict[str, list]:
+        """Vendors the site config turns on -> the settings that do."""
+        out: dict[str, list] = {}
+        for setting in self.config.settings:
+            out.setdefault(setting.vendor, []).append(setting)
+        return out
 
     def policy_finding(self, spec, position: tuple[int, int], subject: str, message: str) -> Finding:
         return Finding(spec.id, spec.name, self._severities.get(spec.id) or spec.severity,

@@ -15,6 +15,11 @@ from privacylint.checks import (
     pl304_statement_contact_missing,
     pl305_declared_collector_unused,
     pl401_tracking_params_in_link,
+    pl501_config_enables_collector,
+    pl502_csp_allows_undeclared_host,
+    pl901_unused_suppression,
+    pl902_expired_ignore,
+    pl903_suppression_without_reason,
 )
 
 REGISTRY = (
@@ -32,6 +37,11 @@ REGISTRY = (
     pl304_statement_contact_missing,
     pl305_declared_collector_unused,
     pl401_tracking_params_in_link,
+    pl501_config_enables_collector,
+    pl502_csp_allows_undeclared_host,
+    pl901_unused_suppression,
+    pl902_expired_ignore,
+    pl903_suppression_without_reason,
 )
 SPECS = {module.SPEC.id: module.SPEC for module in REGISTRY}
 CHECK_IDS = frozenset(SPECS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,6 +16,15 @@ class CheckSpec:
     @property
     def catalogue_dir(self) -> str:
         return f"checks/{self.id}-{self.name}"
+
+
+class Where(NamedTuple):
+    """A place in a config file, for Site.config_finding."""
+
+    path: str
+    in_site: bool
+    line: int | None
+    column: int | None
 
 
 def shorten(text: str, limit: int = 90) -> str:

@@ -6,7 +6,7 @@ leaves the site is a warning and is not followed; a file over --max-file-size is
 Nothing unread can be vouched for, so these are reported rather than passed over in silence.
 """
 
-from privacylint.checks.base import CheckSpec
+from privacylint.checks.base import CheckSpec, Where
 
 SPEC = CheckSpec("PL001", "unreadable-file", "error",
                  "A file of the site is binary, undecodable, too large, unreadable or a symlink leaving the site.")
@@ -16,3 +16,6 @@ def check(site):
     for f in site.files:
         for p in f.problems:
             yield site.finding(SPEC, f.path, p.line, None, p.subject, p.message, severity=p.severity)
+    for path, in_site, message in site.config.problems:
+        where = Where(path, in_site, None, None)
+        yield site.config_finding(SPEC, where, "parse", f"{message}; its settings were not checked.", "warning")

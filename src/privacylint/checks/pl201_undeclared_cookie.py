@@ -9,6 +9,7 @@ Writes whose key is computed at run time cannot be named statically; the invento
 """
 
 from privacylint.checks.base import CheckSpec
+from privacylint.siteconfig import cookie_names
 
 SPEC = CheckSpec("PL201", "undeclared-cookie", "error",
                  "The site writes a cookie or storage key that rules.yaml does not declare.")
@@ -23,7 +24,20 @@ def _declare(name: str, storage: str) -> str:
 
 def check(site):
     yield from _direct_writes(site)
+    yield from _header_cookies(site)
     yield from _vendor_cookies(site)
+
+
+def _header_cookies(site):
+    for header in site.config.headers:
+        if header.name != "set-cookie":
+            continue
+        for name in cookie_names(header.value):
+            if not site.policy.cookie_rule_for(name, "cookie"):
+                yield site.config_finding(
+                    SPEC, header, name,
+                    f"the server's Set-Cookie header sets '{name}', which rules.yaml does not declare. "
+                    f"{_declare(name, 'cookie')} or stop setting it.")
 
 
 def _direct_writes(site):

@@ -14,6 +14,10 @@ SPEC = CheckSpec("PL305", "declared-collector-unused", "warning",
 def check(site):
     collectors = site.policy.collectors
     used = {c.collector.name for c in site.contacts if c.collector}
+    for vendor_id in site.config_vendors():  # turned on in the site config (often in production builds only)
+        collector = site.policy.collector_of_vendor(vendor_id)
+        if collector:
+            used.add(collector.name)
     for collector in collectors:  # what a used tag manager loads is used too
         if collector.name in used:
             used.update(collector.loads)

@@ -17,7 +17,7 @@ from privacylint.extract.fallback import LINE_ATTR, parse_fallback
 from privacylint.extract.js import js_facts
 from privacylint.extract.source import Source
 from privacylint.extract.urls import LINK_SCHEMES, resolve
-from privacylint.facts import META_REFRESH, FileFacts, Link, Marker, Request
+from privacylint.facts import META_REFRESH, Directive, FileFacts, Link, Marker, Request
 
 # Element -> attributes whose URL the browser fetches while rendering the page.
 _FETCHED = {
@@ -36,6 +36,7 @@ _HANDLED = frozenset(_FETCHED) | {"a", "area", "link", "meta", "input", "base", 
 _HOLDABLE = frozenset({"iframe", "frame", "img", "embed", "video", "audio", "source", "track"})
 _REFRESH_URL = re.compile(r"^\s*\d*\s*[;,]\s*(?:url\s*=\s*)?['\"]?([^'\"]+)", re.I)
 _MAX_LXML_LINES = 65000  # libxml2 keeps line numbers in 16 bits
+IGNORE_ATTR = "data-privacylint-ignore"
 
 
 def parse_html(text: str) -> etree._Element | None:
@@ -45,6 +46,13 @@ def parse_html(text: str) -> etree._Element | None:
         if not any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
             return root
     return parse_fallback(text)
+
+
+def parse_directive(text: str) -> tuple[tuple[str, ...], str]:
+    """"PL101, PL105: reason" -> (("PL101", "PL105"), "reason"); the reason may be empty."""
+    head, _, reason = text.partition(":")
+    checks = tuple(dict.fromkeys(c.upper() for c in re.split(r"[\s,]+", head.strip()) if c))
+    return checks, " ".join(reason.split())
 
 
 def visible_text(data: bytes) -> str:
@@ -75,6 +83,8 @@ class _PageWalker:
 
     def walk(self, root: etree._Element) -> None:
         self.base = self._base_url(root)
+        commented = self._comment_directives(root) if "privacylint-ignore" in self.source.text else {}
+        active: list[tuple[etree._Element, int]] = []  # elements carrying a directive, outermost first
         walker = etree.iterwalk(root, events=("start", "end"))
         for event, el in walker:
             tag = el.tag
@@ -82,20 +92,70 @@ class _PageWalker:
                 continue
             if event == "end":
                 self.noscript -= tag == "noscript"
+                if active and active[-1][0] is el:
+                    active.pop()
                 continue
             if tag == "template":
                 walker.skip_subtree()
                 continue
             self.noscript += tag == "noscript"
+            directive = el.get(IGNORE_ATTR)
+            if directive is not None or el in commented:
+                active.append((el, self._directive(el, tag, directive, commented.get(el))))
+            mark = self._mark()
             if tag in _HANDLED:
                 self._element(tag, el)
             style = el.get("style")
             if style:
                 self._style_attribute(style, el)
+            if active:
+                self._cover(mark, tuple(i for _, i in active))
         if "tarteaucitron" in self.source.text:
             self._tarteaucitron_placeholders(root)
         if "complianz" in self.source.text:
             self._complianz_categories()
+
+    def _comment_directives(self, root: etree._Element) -> dict:
+        """<!-- privacylint-ignore ... --> comments -> the element each one precedes (None: the file)."""
+        found = {}
+        comments = [*root.itersiblings(etree.Comment, preceding=True), *root.iter(etree.Comment)]
+        for comment in comments:
+            text = (comment.text or "").strip()
+            if not text.startswith("privacylint-ignore"):
+                continue
+            target = comment.getnext()
+            while target is not None and not isinstance(target.tag, str):
+                target = target.getnext()
+            if comment.getparent() is None:
+                target = root
+            if target is not None:
+                found[target] = (text[len("privacylint-ignore"):], comment.sourceline or 1)
+        return found
+
+    def _directive(self, el, tag: str, attribute: str | None, comment: tuple | None) -> int:
+        if attribute is not None:
+            line = self._line(el)
+            line, column = self.source.start_tag(tag, line, 0)
+            text = attribute
+        else:
+            text, line = comment
+            column = None
+        checks, reason = parse_directive(text)
+        whole_file = tag in ("html", "body") or (comment is not None and el.getparent() is None)
+        self.facts.directives.append(Directive(line, column, checks, reason, whole_file))
+        return len(self.facts.directives) - 1
+
+    def _mark(self) -> tuple[int, int, int, int]:
+        f = self.facts
+        return len(f.requests), len(f.links), len(f.writes), len(f.markers)
+
+    def _cover(self, mark: tuple[int, int, int, int], directives: tuple[int, ...]) -> None:
+        """Facts added since `mark` lie inside elements carrying these directives."""
+        f = self.facts
+        for facts, start in zip((f.requests, f.links, f.writes, f.markers), mark):
+            for fact in facts[start:]:
+                key = (fact.line, fact.column)
+                f.covered[key] = tuple(sorted(set(f.covered.get(key, ())) | set(directives)))
 
     def _tarteaucitron_placeholders(self, root: etree._Element) -> None:
         for cls, vendor in consent.TARTEAUCITRON_PLACEHOLDERS.items():
@@ -184,6 +244,8 @@ class _PageWalker:
             self._request(el.get("src"), "<input src>", where)
 
     def _on_meta(self, el, where) -> None:
+        if (el.get("http-equiv") or "").lower() == "content-security-policy" and el.get("content"):
+            self.facts.csp.append((*self.source.start_tag(*where), el.get("content")))
         if (el.get("http-equiv") or "").lower() == "refresh":
             m = _REFRESH_URL.match(el.get("content") or "")
             if m:

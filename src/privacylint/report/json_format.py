@@ -14,7 +14,8 @@ def finding_dict(finding: Finding, roots: list[str]) -> dict:
         path = f"{finding.root.rstrip('/')}/{path}"
     return {"check": finding.check, "name": finding.name, "severity": finding.severity, "path": path,
             "line": finding.line, "column": finding.column, "subject": finding.subject,
-            "message": finding.message, "origin": finding.origin, "fingerprint": finding.fingerprint}
+            "message": finding.message, "origin": finding.origin._asdict() if finding.origin else None,
+            "fingerprint": finding.fingerprint}
 
 
 def render(result: Result) -> str:
@@ -23,7 +24,7 @@ def render(result: Result) -> str:
         "tool": {"name": "privacylint", "version": __version__},
         "findings": [finding_dict(f, result.roots) for f in result.findings],
         "suppressed": [{**finding_dict(s.finding, result.roots),
-                        "suppression": {"kind": "ignore", "reason": s.reason, "source": s.source}}
+                        "suppression": {"kind": s.kind, "reason": s.reason, "source": s.source}}
                        for s in result.suppressed],
         "inventory": result.inventory,
         "stats": {"files": result.files, "pages": result.pages, "seconds": result.seconds},

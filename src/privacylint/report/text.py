@@ -10,19 +10,26 @@ from privacylint.model import Result
 
 def render(result: Result) -> str:
     out = []
-    for path, group in groupby(result.findings, key=lambda f: f.display_path):
+    for path, group in groupby(sorted(result.findings, key=_by_primary), key=lambda f: f.primary.path):
         out.append(path)
         for f in group:
-            where = f"{f.line}:{f.column}" if f.column else f"{f.line}" if f.line else "-"
-            out.append(f"  {where:<8} {f.severity:<7} {f.check}  {f.message}")
+            p = f.primary
+            where = f"{p.line}:{p.column}" if p.column else f"{p.line}" if p.line else "-"
+            built = f" (built: {f.display_path}{':' + str(f.line) if f.line else ''})" if f.origin else ""
+            out.append(f"  {where:<8} {f.severity:<7} {f.check}  {f.message}{built}")
         out.append("")
     out.append(_summary(result))
     return "\n".join(out) + "\n"
 
 
+def _by_primary(f) -> tuple:
+    p = f.primary
+    return (p.path, p.line or 0, p.column or 0, f.check, f.subject, f.display_path)
+
+
 def _summary(result: Result) -> str:
     checked = f"{result.files} files checked ({result.pages} pages)"
-    suppressed = f"; {len(result.suppressed)} suppressed by ignore entries" if result.suppressed else ""
+    suppressed = f"; {len(result.suppressed)} suppressed" if result.suppressed else ""
     if not result.findings:
         return f"No problems: {checked}{suppressed}."
     by_severity = Counter(f.severity for f in result.findings)

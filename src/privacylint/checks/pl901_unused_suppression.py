@@ -1,0 +1,38 @@
+"""An inline suppression or an `ignore:` entry that matched no finding.
+
+A suppression that suppresses nothing is stale: the problem was fixed, or it never matched
+(a typo in the check id, path glob or subject). Stale suppressions hide the next real problem
+at the same place, so they are reported, like ruff's RUF100. Only suppressions whose checks
+all ran are judged (not under --select/--ignore that skip them).
+"""
+
+from privacylint.checks.base import CheckSpec
+
+SPEC = CheckSpec("PL901", "unused-suppression", "warning",
+                 "An inline suppression or ignore entry matched no finding.")
+AUDITS_SUPPRESSIONS = True
+
+
+def check(audit):
+    for site in audit.sites:
+        for f in site.files:
+            for index, d in enumerate(f.directives):
+                unknown = [c for c in d.checks if c not in audit.known]
+                if unknown or not d.checks:
+                    names = ", ".join(unknown) or "nothing"
+                    yield site.finding(SPEC, f.path, d.line, d.column, ",".join(d.checks) or "-",
+                                       f"the suppression names {names}, not a privacylint check; "
+                                       "write it as data-privacylint-ignore=\"PL101: reason\".")
+                elif (d.reason and set(d.checks) <= audit.enabled
+                      and (site.root, f.path, index) not in audit.usage.directives):
+                    yield site.finding(SPEC, f.path, d.line, d.column, ",".join(d.checks),
+                                       f"the suppression of {', '.join(d.checks)} here matched no finding; "
+                                       "remove it.")
+    for index, rule in enumerate(audit.policy.ignore):
+        expired = rule.expires is not None and rule.expires < audit.today
+        if not expired and rule.check in audit.enabled and index not in audit.usage.ignores:
+            yield audit.sites[0].policy_finding(
+                SPEC, rule.position, rule.check,
+                f"ignore entry for {rule.check} ({', '.join(rule.paths)}"
+                f"{', ' + rule.subject if rule.subject else ''}) matched no finding; remove it or fix its "
+                "paths or subject.")

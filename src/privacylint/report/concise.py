@@ -1,0 +1,14 @@
+"""`--format concise`: one line per finding, `path:line:col: PL101 [error] message`, for editors and grep."""
+
+from __future__ import annotations
+
+from privacylint.model import Result
+
+
+def render(result: Result) -> str:
+    lines = []
+    for f in result.findings:
+        where = f.primary
+        position = ":".join(str(n) for n in (where.line, where.column) if n)
+        lines.append(f"{where.path}:{position + ':' if position else ''} {f.check} [{f.severity}] {f.message}")
+    return "".join(line + "\n" for line in lines)

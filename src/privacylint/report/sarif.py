@@ -1,0 +1,91 @@
+"""`--format sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
+
+Every check that ran is listed under tool.driver.rules (so a fixed alert can close), with help
+text; each result carries the finding's line-independent fingerprint, a URI relative to where
+privacylint ran, and - when the finding was mapped to its source - the built file as a related
+location. Suppressed findings are included with a `suppressions` entry.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from urllib.parse import quote
+
+from privacylint import __version__
+from privacylint.checks import REGISTRY
+from privacylint.model import Finding, Location, Result
+from privacylint.report.common import grouped_by_origin, more_pages
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_FAMILIES = {"0": "input", "1": "third-parties", "2": "cookies", "3": "statement", "4": "links",
+             "5": "site-config", "9": "suppressions"}
+
+
+def _uri(path: str) -> str:
+    if os.path.isabs(path):
+        relative = os.path.relpath(path)
+        path = path if relative.startswith("..") else relative
+    return quote(path.replace(os.sep, "/"))
+
+
+def _location(where: Location) -> dict:
+    region = {"startLine": where.line or 1}
+    if where.column:
+        region["startColumn"] = where.column
+    return {"physicalLocation": {"artifactLocation": {"uri": _uri(where.path)}, "region": region}}
+
+
+def _rule(module) -> dict:
+    spec = module.SPEC
+    doc = " ".join((module.__doc__ or spec.summary).split())
+    return {
+        "id": spec.id, "name": spec.name,
+        "shortDescription": {"text": spec.summary},
+        "fullDescription": {"text": doc[:1024]},
+        "help": {"text": f"{doc}\n\nExamples and how to fix: {spec.catalogue_dir}/README.md in the privacylint "
+                         "repository; or run `privacylint --explain " + spec.id + "`.",
+                 "markdown": f"{doc}\n\nExamples and how to fix: `{spec.catalogue_dir}/README.md` in the privacylint "
+                             f"repository, or `privacylint --explain {spec.id}`."},
+        "defaultConfiguration": {"level": spec.severity},
+        "properties": {"tags": ["privacy", _FAMILIES.get(spec.id[2], "other")], "precision": "high"},
+    }
+
+
+def _result(f: Finding, members: list[Finding], index: dict[str, int], suppression: dict | None = None) -> dict:
+    result = {
+        "ruleId": f.check, "ruleIndex": index[f.check], "level": f.severity,
+        "message": {"text": f.message + more_pages(members)},
+        "locations": [_location(f.primary)],
+        "partialFingerprints": {"primaryLocationLineHash": f.fingerprint, "privacylint/v1": f.fingerprint},
+    }
+    if f.origin:
+        result["relatedLocations"] = [{"id": i + 1, **_location(m.built), "message": {"text": "built file"}}
+                                      for i, m in enumerate(members[:20])]
+    if suppression:
+        result["suppressions"] = [suppression]
+    return result
+
+
+def render(result: Result) -> str:
+    modules = [m for m in REGISTRY if m.SPEC.id in result.checks or not result.checks]
+    for f in result.findings + [s.finding for s in result.suppressed]:
+        if all(m.SPEC.id != f.check for m in modules):
+            modules.append(next(m for m in REGISTRY if m.SPEC.id == f.check))
+    index = {m.SPEC.id: i for i, m in enumerate(modules)}
+    results = [_result(f, members, index) for f, members in grouped_by_origin(result.findings)]
+    for s in result.suppressed:
+        kind = "inSource" if s.kind == "inline" else "external"
+        results.append(_result(s.finding, [s.finding], index,
+                               {"kind": kind, "status": "accepted", "justification": s.reason}))
+    doc = {
+        "$schema": SCHEMA, "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "privacylint", "semanticVersion": __version__, "version": __version__,
+                                "rules": [_rule(m) for m in modules]}},
+            "automationDetails": {"id": "privacylint/"},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
