@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 import socket
 import textwrap
 from pathlib import Path
@@ -82,3 +84,38 @@ def site(tmp_path):
         "index.html": '<html><body><a href="/privacy/">Privacy</a></body></html>\n',
         "privacy/index.html": "<html><body><h1>Privacy</h1></body></html>\n",
     })
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")
+
+
+def needs(what: str, present: bool, how: str):
+    """A test that needs a tool .ci/run installs: fails in CI when it is missing, skips elsewhere."""
+    if present:
+        return
+    message = f"{what} is missing; {how} (bash .ci/run does it)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def wheelhouse() -> Path:
+    """Wheels of privacylint and its dependencies, for installs into fresh environments offline."""
+    path = REPO / ".ci" / "wheelhouse"
+    needs("the wheelhouse", path.is_dir() and any(path.glob("privacylint-*.whl")),
+          "build it with: python3 -m pip wheel -w .ci/wheelhouse . setuptools wheel")
+    return path
+
+
+@pytest.fixture
+def jekyll() -> str:
+    path = shutil.which("jekyll")
+    needs("jekyll", path is not None, "install it with: apt-get install jekyll")
+    return path

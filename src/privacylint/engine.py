@@ -10,7 +10,7 @@ import datetime as dt
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 from privacylint.checks import REGISTRY, SPECS
@@ -18,10 +18,11 @@ from privacylint.discover import SiteFile, discover
 from privacylint.extract import extract_file
 from privacylint.facts import FileFacts
 from privacylint.inventory import inventory, merge
-from privacylint.model import Result
+from privacylint.model import Finding, Result
 from privacylint.policy import Policy
 from privacylint.site import Site
 from privacylint.siteconfig import read_config
+from privacylint.sourcemap import SourceMap, built_lines
 from privacylint.suppress import Usage, apply_suppressions
 from privacylint.vendors import catalogue
 
@@ -74,15 +75,42 @@ def run(roots: list[str], policy: Policy, options: Options | None = None) -> Res
         result.inventory = merge(result.inventory, inventory(site))
         result.files += len(facts)
         result.pages += sum(f.kind == "page" for f in facts)
-    kept, result.suppressed, usage = apply_suppressions(
+    kept, suppressed, usage = apply_suppressions(
         sorted(findings, key=lambda f: f.sort_key()), sites, policy, options.today, options.baseline)
+    kept = _one_per_file_and_subject(kept)
+    result.suppressed = _one_per_file_and_subject(suppressed, key=lambda s: s.finding)
     audit = Audit(sites, policy, usage, options.today, enabled)
     for module in modules:
         if getattr(module, "AUDITS_SUPPRESSIONS", False):
             kept.extend(module.check(audit))
+    if options.source:
+        mapper = SourceMap(options.source, exclude=list(roots))
+        kept = [_with_origin(f, mapper) for f in kept]
+        result.suppressed = [replace(s, finding=_with_origin(s.finding, mapper)) for s in result.suppressed]
     result.findings = sorted(kept, key=lambda f: f.sort_key())
     result.seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def _one_per_file_and_subject(items: list, key=lambda f: f) -> list:
+    """Checks report every occurrence (so suppressions can tell them apart); a report lists one
+    per check, file and subject: the first, in file order (design.md, "JSON output")."""
+    seen, out = set(), []
+    for item in items:
+        f = key(item)
+        identity = (f.check, f.root, f.path, f.subject)
+        if identity not in seen:
+            seen.add(identity)
+            out.append(item)
+    return out
+
+
+def _with_origin(finding: Finding, mapper: SourceMap) -> Finding:
+    if finding.root is None or not finding.line:
+        return finding
+    lines = built_lines(os.path.join(finding.root, finding.path))
+    origin = mapper.locate(lines[finding.line - 1]) if finding.line <= len(lines) else None
+    return replace(finding, origin=origin) if origin else finding
 
 
 def extract_all(files: list[SiteFile], site_url: str, options: Options) -> list[FileFacts]:

@@ -87,7 +87,7 @@ def read_config(site_root: str, source: str | None, given: tuple[str, ...]) -> S
         if real in seen:
             continue
         seen.add(real)
-        shown = os.path.relpath(path, site_root) if in_site else path
+        shown = os.path.relpath(path, site_root) if in_site else os.path.normpath(path)
         try:
             with open(path, encoding="utf-8") as fh:
                 text = fh.read()

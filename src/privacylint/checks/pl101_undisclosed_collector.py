@@ -13,11 +13,9 @@ SPEC = CheckSpec("PL101", "undisclosed-collector", "error",
 
 
 def check(site):
-    seen = set()
     for c in site.contacts:
-        if c.first_party or c.collector or (c.file.path, c.site) in seen:
+        if c.first_party or c.collector:
             continue
-        seen.add((c.file.path, c.site))
         who = f"{c.vendor.name} ({c.vendor.category})" if c.vendor else "a third party"
         declare = f"vendor: {c.vendor.id}" if c.vendor else f"hosts: [{c.site}]"
         where = " inside <noscript>" if c.noscript else ""

@@ -17,15 +17,13 @@ SPEC = CheckSpec("PL102", "collector-before-consent", "error",
 
 
 def check(site):
-    seen = set()
     for c in site.contacts:
         collector = c.collector
-        if collector is None or collector.consent != "required" or (c.file.path, c.site) in seen:
+        if collector is None or collector.consent != "required":
             continue
         gate = gate_of(site, c.place)
         if gate.held:
             continue
-        seen.add((c.file.path, c.site))
         page = gate.page or c.file
         via = f" (loaded by {gate.page.path})" if gate.page else ""
         noscript = " inside <noscript>, which is never gated" if c.noscript else ""

@@ -13,14 +13,10 @@ SPEC = CheckSpec("PL103", "opaque-tag-loader", "warning",
 
 
 def check(site):
-    seen = set()
     for c in site.contacts:
         collector = c.collector
         if not (c.vendor and c.vendor.tag_manager and collector) or collector.loads:
             continue
-        if (c.file.path, c.site) in seen:
-            continue
-        seen.add((c.file.path, c.site))
         yield site.finding(
             SPEC, c.file.path, c.line, c.column, c.site,
             f"{collector.name} loads whatever its container is configured to, and its declaration lists "

@@ -12,13 +12,9 @@ SPEC = CheckSpec("PL104", "insecure-third-party-request", "warning",
 
 
 def check(site):
-    seen = set()
     for c in site.contacts:
         if c.first_party or not c.url or not c.url.lower().startswith("http://"):
             continue
-        if (c.file.path, c.site) in seen:
-            continue
-        seen.add((c.file.path, c.site))
         yield site.finding(
             SPEC, c.file.path, c.line, c.column, c.site,
             f"{shorten(c.evidence, 80)} goes to {c.who.host} over plain http; use https:// (or a "

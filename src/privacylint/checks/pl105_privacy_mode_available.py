@@ -24,13 +24,11 @@ def _missing_variant(vendor_id: str, url: str) -> str | None:
 
 
 def check(site):
-    seen = set()
     for c in site.contacts:
-        if not (c.url and c.vendor) or (c.file.path, c.site) in seen:
+        if not (c.url and c.vendor):
             continue
         fix = _missing_variant(c.vendor.id, c.url)
         if fix:
-            seen.add((c.file.path, c.site))
             yield site.finding(
                 SPEC, c.file.path, c.line, c.column, c.site,
                 f"{shorten(c.evidence, 80)}: {c.vendor.name} has a privacy-enhanced mode; {fix}.")

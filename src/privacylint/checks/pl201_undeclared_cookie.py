@@ -41,14 +41,10 @@ def _header_cookies(site):
 
 
 def _direct_writes(site):
-    seen = set()
     for f in site.files:
         for w in f.writes:
-            if w.name is None or (f.path, w.storage, w.name) in seen:
+            if w.name is None or site.policy.cookie_rule_for(w.name, w.storage):
                 continue
-            if site.policy.cookie_rule_for(w.name, w.storage):
-                continue
-            seen.add((f.path, w.storage, w.name))
             yield site.finding(
                 SPEC, f.path, w.line, w.column, w.name,
                 f"{w.api} writes the {_WORDS[w.storage]} '{w.name}', which rules.yaml does not declare. "

@@ -12,16 +12,14 @@ SPEC = CheckSpec("PL202", "cookie-before-consent", "error",
 
 
 def check(site):
-    seen = set()
     for f in site.files:
         for w in f.writes:
             rule = w.name and site.policy.cookie_rule_for(w.name, w.storage)
-            if not rule or rule.consent != "required" or (f.path, w.name) in seen:
+            if not rule or rule.consent != "required":
                 continue
             gate = gate_of(site, Place(f, w.line, w.column, w.gate))
             if gate.held:
                 continue
-            seen.add((f.path, w.name))
             via = f" (loaded by {gate.page.path})" if gate.page else ""
             page = gate.page or (f if f.kind == "page" else None)
             yield site.finding(

@@ -17,14 +17,12 @@ SPEC = CheckSpec("PL401", "tracking-params-in-link", "warning",
 def check(site):
     patterns = [p.lower() for p in site.policy.forbid_params]
     for f in site.files:
-        seen = set()
         for link in f.links:
             if "?" not in link.url or site.is_first_party(link.url):
                 continue
             for name, _ in parse_qsl(urlsplit(link.url).query, keep_blank_values=True):
-                if name in seen or not any(fnmatch.fnmatchcase(name.lower(), p) for p in patterns):
+                if not any(fnmatch.fnmatchcase(name.lower(), p) for p in patterns):
                     continue
-                seen.add(name)
                 yield site.finding(
                     SPEC, f.path, link.line, link.column, name,
                     f"the link to {shorten(link.url, 70)} carries '{name}', a tracking parameter; "

@@ -24,15 +24,11 @@ def _policies(site):
 
 def check(site):
     for where, policy in _policies(site):
-        seen = set()
         for pattern in csp_hosts(policy):
             host = pattern[2:] if pattern.startswith("*.") else pattern
             if site.parties.is_first_party(host) or any(c.covers_host(host) for c in site.policy.collectors):
                 continue
             subject = site_of(host)
-            if subject in seen:
-                continue
-            seen.add(subject)
             yield site.config_finding(
                 SPEC, where, subject,
                 f"the Content-Security-Policy allows {pattern}, a third party that no collector in rules.yaml "

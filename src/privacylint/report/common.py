@@ -7,6 +7,15 @@ from privacylint.model import Finding
 LEVELS = {"error": "error", "warning": "warning", "note": "note"}
 
 
+def by_primary(findings: list[Finding]) -> list[Finding]:
+    """Findings in the order of where they are reported (the source line, when mapped)."""
+    def key(f: Finding) -> tuple:
+        p = f.primary
+        return (p.path, p.line or 0, p.column or 0, f.check, f.subject, f.display_path)
+
+    return sorted(findings, key=key)
+
+
 def grouped_by_origin(findings: list[Finding]) -> list[tuple[Finding, list[Finding]]]:
     """Findings that a shared source line produced on many pages, once each: (first, all).
 

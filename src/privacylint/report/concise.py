@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from privacylint.model import Result
+from privacylint.report.common import by_primary
 
 
 def render(result: Result) -> str:
     lines = []
-    for f in result.findings:
+    for f in by_primary(result.findings):
         where = f.primary
         position = ":".join(str(n) for n in (where.line, where.column) if n)
         lines.append(f"{where.path}:{position + ':' if position else ''} {f.check} [{f.severity}] {f.message}")

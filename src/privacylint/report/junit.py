@@ -7,12 +7,13 @@ from itertools import groupby
 from xml.etree import ElementTree as ET
 
 from privacylint.model import Result
+from privacylint.report.common import by_primary
 
 
 def render(result: Result) -> str:
     suites = ET.Element("testsuites", name="privacylint", tests=str(max(1, len(result.findings))),
                         failures=str(len(result.findings)), time=f"{result.seconds:.3f}")
-    by_file = groupby(result.findings, key=lambda f: f.primary.path)
+    by_file = groupby(by_primary(result.findings), key=lambda f: f.primary.path)
     for path, group in by_file:
         findings = list(group)
         suite = ET.SubElement(suites, "testsuite", name=path, tests=str(len(findings)),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from privacylint.model import Result
+from privacylint.report.common import by_primary
 
 _CAP = 100
 _ICON = {"error": "error", "warning": "warning", "note": "note"}
@@ -25,7 +26,7 @@ def render(result: Result) -> str:
     out += ["| check | severity | findings |", "|---|---|---|"]
     out += [f"| {cid} {name} | {severity} | {count} |" for (cid, name, severity), count in sorted(counts.items())]
     out += ["", "| where | check | message |", "|---|---|---|"]
-    for f in result.findings[:_CAP]:
+    for f in by_primary(result.findings)[:_CAP]:
         where = f.primary
         out.append(f"| `{_cell(where.path)}:{where.line or ''}` | {f.check} {_ICON[f.severity]} | {_cell(f.message)} |")
     if n > _CAP:

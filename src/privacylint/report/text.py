@@ -6,11 +6,12 @@ from collections import Counter
 from itertools import groupby
 
 from privacylint.model import Result
+from privacylint.report.common import by_primary
 
 
 def render(result: Result) -> str:
     out = []
-    for path, group in groupby(sorted(result.findings, key=_by_primary), key=lambda f: f.primary.path):
+    for path, group in groupby(by_primary(result.findings), key=lambda f: f.primary.path):
         out.append(path)
         for f in group:
             p = f.primary
@@ -20,11 +21,6 @@ def render(result: Result) -> str:
         out.append("")
     out.append(_summary(result))
     return "\n".join(out) + "\n"
-
-
-def _by_primary(f) -> tuple:
-    p = f.primary
-    return (p.path, p.line or 0, p.column or 0, f.check, f.subject, f.display_path)
 
 
 def _summary(result: Result) -> str:
