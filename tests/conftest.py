@@ -105,7 +105,7 @@ def needs(what: str, present: bool, how: str):
     pytest.skip(message)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def wheelhouse() -> Path:
     """Wheels of privacylint and its dependencies, for installs into fresh environments offline."""
     path = REPO / ".ci" / "wheelhouse"

@@ -9,14 +9,13 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from conftest import REPO
 
 from privacylint.checks import CHECK_IDS
 from privacylint.engine import Options, run
 from privacylint.policy import load_policy
 from privacylint.report import FORMATS
 from privacylint.report.github import escape_data, escape_property
-
-from conftest import REPO
 
 DATA = REPO / "tests" / "data" / "formats"
 GOLDEN = REPO / "tests" / "golden"

@@ -9,14 +9,12 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import venv
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
-
 from conftest import REPO, make_site
+from ruamel.yaml import YAML
 
 RULES = "version: 1\nsite: {url: 'https://example.org/'}\nstatement: {page: /privacy/}\n"
 CLEAN = {"_site/index.html": '<a href="/privacy/">Privacy</a>', "_site/privacy/index.html": "<h1>Privacy</h1>",
@@ -91,15 +89,35 @@ def evaluate(expression: str, context: dict) -> str:
     return context["steps"].get(m.group(2), {}).get(m.group(3), "")
 
 
-def run_action(tmp_path: Path, wheelhouse: Path, inputs: dict, event: dict | None = None) -> dict:
-    """Run action.yml's steps as the runner would: `run:` steps in bash with their `env:`, and
-    record the `if:` decision of each `uses:` step. Returns the outputs, decisions and logs."""
+def install_step() -> dict:
+    (step,) = [s for s in action()["runs"]["steps"] if "pip install" in s.get("run", "")]
+    return step
+
+
+@pytest.fixture(scope="module")
+def runner(tmp_path_factory, wheelhouse) -> Path:
+    """The runner's Python after the action's install step: a fresh venv that has nothing but
+    what `pip install "$GITHUB_ACTION_PATH"` put there (from the wheelhouse, offline)."""
+    home = tmp_path_factory.mktemp("runner")
+    venv.EnvBuilder(with_pip=True).create(home / "python")
+    env = offline_env(home, wheelhouse) | {"GITHUB_ACTION_PATH": str(REPO),
+                                           "PATH": f"{home / 'python' / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    proc = subprocess.run(["bash", "-e", "-c", install_step()["run"]], cwd=home, env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (home / "python" / "bin" / "privacylint").exists()
+    return home / "python"
+
+
+def run_action(tmp_path: Path, runner: Path, wheelhouse: Path, inputs: dict, event: dict | None = None) -> dict:
+    """Run action.yml's steps as the runner would: `run:` steps in bash with their `env:` (the
+    install step ran once, in the `runner` fixture), and record the `if:` decision of each `uses:`
+    step. Returns the outputs, decisions and logs."""
     spec = action()
     context = {"inputs": {k: str(v.get("default", "")) for k, v in spec["inputs"].items()} | inputs, "steps": {}}
-    venv_dir = tmp_path / "runner-python"
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(venv_dir)
+    venv_dir = runner
     runner_temp = tmp_path / "runner-temp"
-    runner_temp.mkdir()
+    runner_temp.mkdir(exist_ok=True)
     event_path = tmp_path / "event.json"
     event_path.write_text(json.dumps(event or {}))
     summary = tmp_path / "summary.md"
@@ -108,24 +126,19 @@ def run_action(tmp_path: Path, wheelhouse: Path, inputs: dict, event: dict | Non
         "GITHUB_ACTION_PATH": str(REPO), "GITHUB_WORKSPACE": str(tmp_path / "siterepo"),
         "GITHUB_REPOSITORY": "owner/site", "GITHUB_EVENT_NAME": "pull_request" if event else "push",
         "GITHUB_EVENT_PATH": str(event_path), "GITHUB_STEP_SUMMARY": str(summary), "RUNNER_TEMP": str(runner_temp)}
-    python_shim = venv_dir / "bin" / "python"
-    if not python_shim.exists():
-        python_shim.symlink_to(sys.executable)
     report = {"uses": {}, "logs": [], "exit": None}
     for step in spec["runs"]["steps"]:
         decision = evaluate(step.get("if", "true"), context) if "if" in step else "true"
         if "uses" in step:
             report["uses"][step["uses"].split("@")[0]] = decision
             continue
-        if decision != "true":
+        if decision != "true" or step is install_step() or step == install_step():
             continue
         assert step["shell"] == "bash" and "${{" not in step["run"], "inputs reach scripts through env: only"
         output = tmp_path / f"output-{step.get('id', 'step')}"
         output.write_text("")
         step_env = env | {k: evaluate(str(v), context) for k, v in (step.get("env") or {}).items()}
         step_env["GITHUB_OUTPUT"] = str(output)
-        if "pip install" in step["run"]:  # install into the runner's Python, but pip is the test's own
-            step_env["PIP_PREFIX"] = str(tmp_path / "installed")
         proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=env["GITHUB_WORKSPACE"], env=step_env,
                               capture_output=True, text=True, timeout=600)
         report["logs"].append(proc.stdout + proc.stderr)
@@ -146,8 +159,8 @@ def siterepo(tmp_path):
     return make_site(tmp_path / "siterepo", CLEAN)
 
 
-def test_action_on_a_clean_site(tmp_path, wheelhouse, siterepo):
-    report = run_action(tmp_path, wheelhouse, {"source": ""})
+def test_action_on_a_clean_site(tmp_path, runner, wheelhouse, siterepo):
+    report = run_action(tmp_path, runner, wheelhouse, {"source": ""})
     assert report["exit"] == 0, report["logs"]
     assert report["outputs"]["exit-code"] == "0" and report["outputs"]["upload"] == "true"
     assert report["uses"]["github/codeql-action/upload-sarif"] == "true"
@@ -156,25 +169,25 @@ def test_action_on_a_clean_site(tmp_path, wheelhouse, siterepo):
     assert report["summary"].startswith("## privacylint: no findings")
 
 
-def test_action_with_findings_annotates_uploads_and_fails(tmp_path, wheelhouse, siterepo):
+def test_action_with_findings_annotates_uploads_and_fails(tmp_path, runner, wheelhouse, siterepo):
     (siterepo / "_site" / "index.html").write_text(TRACKER)
-    report = run_action(tmp_path, wheelhouse, {})
+    report = run_action(tmp_path, runner, wheelhouse, {})
     assert report["exit"] == 1
     assert report["outputs"]["exit-code"] == "1" and report["uses"]["github/codeql-action/upload-sarif"] == "true"
-    assert "::error file=_site/index.html,line=1,col=33,title=privacylint PL101" in "".join(report["logs"])
+    assert "::error file=_site/index.html,line=1,col=32,title=privacylint PL101" in "".join(report["logs"])
     assert "PL101 undisclosed-collector | error | 1" in report["summary"]
 
 
-def test_action_skips_the_upload_on_forks_and_on_exit_2(tmp_path, wheelhouse, siterepo):
+def test_action_skips_the_upload_on_forks_and_on_exit_2(tmp_path, runner, wheelhouse, siterepo):
     (siterepo / "_site" / "index.html").write_text(TRACKER)
     fork = {"pull_request": {"head": {"repo": {"full_name": "someone/site"}}}}
-    report = run_action(tmp_path, wheelhouse, {}, event=fork)
+    report = run_action(tmp_path, runner, wheelhouse, {}, event=fork)
     assert report["exit"] == 1 and report["uses"]["github/codeql-action/upload-sarif"] == "false"
     (siterepo / "rules.yaml").write_text("version: 2\n")
-    broken = run_action(tmp_path, wheelhouse, {})
+    broken = run_action(tmp_path, runner, wheelhouse, {})
     assert broken["exit"] == 2 and broken["uses"]["github/codeql-action/upload-sarif"] == "false"
 
 
-def test_action_refuses_inputs_that_look_like_flags(tmp_path, wheelhouse, siterepo):
-    report = run_action(tmp_path, wheelhouse, {"path": "--version"})
+def test_action_refuses_inputs_that_look_like_flags(tmp_path, runner, wheelhouse, siterepo):
+    report = run_action(tmp_path, runner, wheelhouse, {"path": "--version"})
     assert report["exit"] == 2 and "inputs must not start with '-'" in "".join(report["logs"])

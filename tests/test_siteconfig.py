@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from privacylint.siteconfig import cookie_names, csp_hosts, read_config
-
 from conftest import BASE_RULES, found, lint, make_site
+
+from privacylint.siteconfig import cookie_names, csp_hosts, read_config
 
 PAGES = {"index.html": '<a href="/privacy/">P</a>', "privacy/index.html": "<h1>P</h1>"}
 

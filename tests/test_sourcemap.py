@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import subprocess
 
+from conftest import make_site
+
 from privacylint import cli
 from privacylint.sourcemap import SourceMap
-
-from conftest import make_site
 
 JEKYLL_SITE = {
     "_config.yml": "title: Example\ngoogle_analytics: G-JEKYLL1\nmarkdown: kramdown\nexclude: [rules.yaml]\n",

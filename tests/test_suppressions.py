@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from privacylint import cli
-
 from conftest import BASE_RULES, found, lint, make_site
+
+from privacylint import cli
 
 PIXEL = '<img src="https://px.example.net/p.gif">'
 
@@ -77,7 +77,7 @@ def test_baseline_adoption_then_one_new_collector(tmp_path, monkeypatch, capsys)
     assert cli.main(["site", "--baseline", "baseline.json", "--format", "concise"]) == 1
     out = capsys.readouterr().out
     assert out.splitlines() == [
-        f"site/index.html:4:1: PL101 [error] <script src> https://static.hotjar.com/c/hotjar-1.js contacts "
+        "site/index.html:4:1: PL101 [error] <script src> https://static.hotjar.com/c/hotjar-1.js contacts "
         "static.hotjar.com: Hotjar (session-replay) that no collector in rules.yaml declares. Declare it under "
         "collectors: (name as the statement names it, vendor: hotjar) or stop loading it."]
 

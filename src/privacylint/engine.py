@@ -22,7 +22,7 @@ from privacylint.model import Finding, Result
 from privacylint.policy import Policy
 from privacylint.site import Site
 from privacylint.siteconfig import read_config
-from privacylint.sourcemap import SourceMap, built_lines
+from privacylint.sourcemap import SourceMap
 from privacylint.suppress import Usage, apply_suppressions
 from privacylint.vendors import catalogue
 
@@ -108,8 +108,7 @@ def _one_per_file_and_subject(items: list, key=lambda f: f) -> list:
 def _with_origin(finding: Finding, mapper: SourceMap) -> Finding:
     if finding.root is None or not finding.line:
         return finding
-    lines = built_lines(os.path.join(finding.root, finding.path))
-    origin = mapper.locate(lines[finding.line - 1]) if finding.line <= len(lines) else None
+    origin = mapper.origin_of(os.path.join(finding.root, finding.path), finding.line)
     return replace(finding, origin=origin) if origin else finding
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import tomllib
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 

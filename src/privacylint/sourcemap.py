@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
 
 from privacylint.model import Location
 
@@ -40,6 +39,7 @@ class SourceMap:
         self._exact: dict[str, Location] = {}
         self._templates: dict[str, list[tuple[re.Pattern, Location]]] = {}
         self._urls: dict[str, Location] = {}
+        self._built: dict[str, list[str]] = {}
         for rel in self._files():
             self._index(rel)
 
@@ -95,6 +95,17 @@ class SourceMap:
                 return self._urls[url]
         return None
 
+    def origin_of(self, built_file: str, line: int) -> Location | None:
+        """The source of line `line` of a built file (read once per run)."""
+        if built_file not in self._built:
+            try:
+                with open(built_file, encoding="utf-8", errors="replace") as fh:
+                    self._built[built_file] = fh.read().split("\n")
+            except OSError:
+                self._built[built_file] = []
+        lines = self._built[built_file]
+        return self.locate(lines[line - 1]) if 0 < line <= len(lines) else None
+
 
 def _template(folded: str) -> tuple[re.Pattern, str]:
     """A template line as a pattern, and its first 12 literal characters (its index key; "" when
@@ -103,12 +114,3 @@ def _template(folded: str) -> tuple[re.Pattern, str]:
     regex = "".join(".*?" if i % 2 else re.escape(part).replace(r"\ ", r"\s*") for i, part in enumerate(parts))
     literal_start = parts[0] if len(parts[0]) >= 12 else ""
     return re.compile(regex, re.S), literal_start[:12]
-
-
-@lru_cache(maxsize=256)
-def built_lines(path: str) -> tuple[str, ...]:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return tuple(fh.read().split("\n"))
-    except OSError:
-        return ()

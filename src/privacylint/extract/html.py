@@ -152,7 +152,7 @@ class _PageWalker:
     def _cover(self, mark: tuple[int, int, int, int], directives: tuple[int, ...]) -> None:
         """Facts added since `mark` lie inside elements carrying these directives."""
         f = self.facts
-        for facts, start in zip((f.requests, f.links, f.writes, f.markers), mark):
+        for facts, start in zip((f.requests, f.links, f.writes, f.markers), mark, strict=True):
             for fact in facts[start:]:
                 key = (fact.line, fact.column)
                 f.covered[key] = tuple(sorted(set(f.covered.get(key, ())) | set(directives)))
