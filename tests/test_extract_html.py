@@ -154,3 +154,11 @@ def test_first_party_hosts_are_not_collectors(tmp_path):
     rules = ("version: 1\nsite: {url: 'https://example.org/', first_party: [example.github.io, "
              "static.example-cdn.net]}\nstatement: {page: /privacy/}\n")
     assert found(lint(site, rules)) == []
+
+
+def test_a_minified_page_keeps_every_column(tmp_path):
+    html = "<html><body>" + "".join(f'<a href="/p{i}">x</a><img src="/i{i}.png">' for i in range(3000)) + "</body></html>"
+    facts = extract(html)
+    last = facts.links[-1]
+    assert (len(facts.links), last.url, last.line) == (3000, "https://example.org/p2999", 1)
+    assert html[last.column - 1:].startswith('<a href="/p2999">')

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import logging
 import re
 
 from privacylint.facts import Problem
@@ -69,6 +70,7 @@ def _replaced(data: bytes, codec: str, err: UnicodeDecodeError, how: str) -> tup
 def _guess(data: bytes, err: UnicodeDecodeError) -> tuple[str, Problem]:
     from bs4 import UnicodeDammit  # imported here: only pages with no charset and no valid UTF-8 need it
 
+    logging.getLogger("bs4.dammit").setLevel(logging.ERROR)  # we report replacements as PL001 ourselves
     dammit = UnicodeDammit(data, is_html=True)
     if dammit.unicode_markup is None:
         return _replaced(data, "utf-8", err, "UTF-8 (no charset is declared)")

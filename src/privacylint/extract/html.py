@@ -102,13 +102,13 @@ class _PageWalker:
             directive = el.get(IGNORE_ATTR)
             if directive is not None or el in commented:
                 active.append((el, self._directive(el, tag, directive, commented.get(el))))
-            mark = self._mark()
+            mark = self._mark() if active else None
             if tag in _HANDLED:
                 self._element(tag, el)
             style = el.get("style")
             if style:
                 self._style_attribute(style, el)
-            if active:
+            if mark:
                 self._cover(mark, tuple(i for _, i in active))
         if "tarteaucitron" in self.source.text:
             self._tarteaucitron_placeholders(root)

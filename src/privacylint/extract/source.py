@@ -15,6 +15,7 @@ class Source:
         self.lines = text.split("\n")
         self._starts: list[int] | None = None
         self._seen: Counter = Counter()
+        self._hits: dict[tuple[str, int], list[int]] = {}  # a minified page has thousands of tags per line
 
     @property
     def starts(self) -> list[int]:
@@ -41,16 +42,21 @@ class Source:
         libxml2 reports the line on which a start tag ends; a tag spread over several lines
         begins on an earlier one, so look back for the nearest `<tag`.
         """
-        pattern = _tag_pattern(tag)
         if 0 < line <= len(self.lines):
-            hits = [m.start() for m in pattern.finditer(self.lines[line - 1])]
+            hits = self._tags_on(tag, line)
             if hits:
                 return line, hits[min(index, len(hits) - 1)] + 1
-            for back in range(line - 2, max(-1, line - 40), -1):
-                hits = [m.start() for m in pattern.finditer(self.lines[back])]
+            for back in range(line - 1, max(0, line - 40), -1):
+                hits = self._tags_on(tag, back)
                 if hits:
-                    return back + 1, hits[-1] + 1
+                    return back, hits[-1] + 1
         return line, None
+
+    def _tags_on(self, tag: str, line: int) -> list[int]:
+        key = (tag, line)
+        if key not in self._hits:
+            self._hits[key] = [m.start() for m in _tag_pattern(tag).finditer(self.lines[line - 1])]
+        return self._hits[key]
 
 
 @lru_cache(maxsize=None)
