@@ -109,7 +109,7 @@ def _main(args: argparse.Namespace) -> int:
     for target, name in formats:
         text = FORMATS[name](result)
         if target is None:
-            sys.stdout.write(text)
+            _print(text)
         else:
             _write(target, text)
     threshold = SEVERITY_RANK[args.fail_on]
@@ -179,8 +179,8 @@ def explain(check_id: str) -> str:
     if module is None:
         raise UsageError(f"unknown check '{check_id}' (privacylint --list-checks)")
     spec = module.SPEC
-    return (f"{spec.id} {spec.name} (default: {spec.severity})\n\n{spec.summary}\n\n"
-            f"{(module.__doc__ or '').strip()}\n\nExamples and how to fix: {spec.catalogue_dir}/README.md\n")
+    return (f"{spec.id} {spec.name} (default: {spec.severity})\n\n{(module.__doc__ or spec.summary).strip()}\n\n"
+            f"Examples and how to fix: {spec.catalogue_dir}/README.md\n")
 
 
 def list_checks(fmt: str) -> str:
@@ -203,7 +203,11 @@ def list_vendors(fmt: str) -> str:
 
 
 def _print(text: str) -> int:
-    sys.stdout.write(text)
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `privacylint _site | head`: the reader left; the exit code still holds
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
 
 

@@ -169,11 +169,6 @@ class _Reader:
         line, col = node.lc.item(index)
         return line + 1, col + 1
 
-    @staticmethod
-    def node_pos(node, fallback: Position) -> Position:
-        lc = getattr(node, "lc", None)
-        return (lc.line + 1, lc.col + 1) if lc is not None and lc.line is not None else fallback
-
     def mapping(self, node, pos: Position, where: str, allowed: tuple[str, ...],
                 required: tuple[str, ...] = ()) -> CommentedMap | None:
         if not isinstance(node, CommentedMap):
