@@ -20,8 +20,10 @@ from privacylint.model import Location
 
 SOURCE_SUFFIXES = (".html", ".htm", ".md", ".markdown", ".mdx", ".liquid", ".njk", ".hbs", ".tmpl", ".tpl",
                    ".gohtml", ".jinja", ".j2", ".js", ".mjs", ".css", ".scss", ".sass", ".rst", ".txt", ".xml")
-_SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".jekyll-cache", ".sass-cache", ".cache",
-                           "__pycache__", ".venv", "venv"})
+# Not sources: version control, caches, and installed dependencies (Jekyll's `vendor/bundle`,
+# which Jekyll itself excludes, holds thousands of theme files).
+_SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "vendor", ".jekyll-cache", ".sass-cache", ".cache",
+                           "__pycache__", ".venv", "venv", ".bundle"})
 _TAG = re.compile(r"({{.*?}}|{%.*?%})")
 _URL = re.compile(r"""https?://[^\s"'<>()\[\]{}]+""")
 _MIN_LINE = 8  # shorter lines ("</div>", "}") say nothing about where they come from
