@@ -77,3 +77,8 @@ def test_csp_and_cookie_parsing():
                      "*.hotjar.com 'nonce-x'; frame-ancestors https://evil.example; report-uri https://r.example/") == [
         "www.googletagmanager.com", "*.hotjar.com"]
     assert cookie_names("a=1; Path=/\nb=2") == ["a", "b"] and cookie_names("Secure") == []
+
+
+def test_unsafe_referrer_policy_header(tmp_path):
+    site = make_site(tmp_path / "site", {**PAGES, "_headers": "/*\n  Referrer-Policy: unsafe-url\n"})
+    assert found(lint(site), "PL402") == [("PL402", "_headers", 2, "referrer-policy")]

@@ -24,6 +24,7 @@ class Request(NamedTuple):
     column: int | None = None
     noscript: bool = False
     gate: str | None = None  # the consent manager whose markup or callback holds it back
+    referrer: str | None = None  # the element's referrerpolicy attribute, lower-case
 
 
 class Link(NamedTuple):
@@ -33,6 +34,7 @@ class Link(NamedTuple):
     kind: str
     line: int
     column: int | None = None
+    referrer: str | None = None  # referrerpolicy, or "no-referrer" for rel=noreferrer
 
 
 class StorageWrite(NamedTuple):
@@ -98,6 +100,7 @@ class FileFacts:
     autoblock: str | None = None  # an auto-blocking consent manager loaded first on the page
     implied: tuple[str, ...] = ()  # consent managers configured to release scripts without a choice
     csp: list[tuple[int, int | None, str]] = field(default_factory=list)  # <meta http-equiv=CSP>: line, column, value
+    referrer: tuple[int, int | None, str] | None = None  # <meta name=referrer>: line, column, policy
     directives: list[Directive] = field(default_factory=list)
     covered: dict[tuple[int, int | None], tuple[int, ...]] = field(default_factory=dict)  # fact position -> directives
     problems: list[Problem] = field(default_factory=list)

@@ -40,6 +40,7 @@ class Contact:
     noscript: bool
     gate: str | None  # the consent manager whose markup or callback holds it back, from the facts
     who: Who
+    referrer: str | None = None  # the element's referrer policy, if it sets one
 
     @property
     def site(self) -> str:
@@ -160,7 +161,8 @@ class Site:
                 who = self.who(r.url)
                 if who is None or (r.kind == JS_LITERAL and who.vendor is None):
                     continue  # no host; or a bare URL string in JS that names no catalogue vendor
-                out.append(Contact(f, r.line, r.column, f"{r.kind} {r.url}", r.url, r.noscript, r.gate, who))
+                out.append(Contact(f, r.line, r.column, f"{r.kind} {r.url}", r.url, r.noscript, r.gate, who,
+                                   r.referrer))
                 if who.vendor:
                     vendors_with_urls.add(who.vendor.id)
             for m in f.markers:

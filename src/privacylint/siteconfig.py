@@ -43,6 +43,7 @@ _SWITCHES = (
     (("services", "disqus", "shortname"), "disqus"),
     (("extra", "analytics", "provider"), {"google": "google-analytics"}),
 )
+HEADER_NAMES = ("set-cookie", "content-security-policy", "content-security-policy-report-only", "referrer-policy")
 _CSP_DIRECTIVES = frozenset({"default-src", "script-src", "script-src-elem", "connect-src", "img-src", "frame-src",
                              "child-src", "font-src", "style-src", "style-src-elem", "media-src", "worker-src",
                              "object-src", "manifest-src", "form-action", "prefetch-src"})
@@ -62,7 +63,7 @@ class HeaderValue(NamedTuple):
     in_site: bool
     line: int
     column: int | None
-    name: str  # set-cookie | content-security-policy
+    name: str  # one of HEADER_NAMES
     value: str
 
 
@@ -173,7 +174,7 @@ def _netlify_headers(text: str, shown: str, in_site: bool) -> list[HeaderValue]:
         if not line[:1].isspace() or ":" not in line or line.strip().startswith("#"):
             continue
         name, _, value = line.strip().partition(":")
-        if name.strip().lower() in ("set-cookie", "content-security-policy", "content-security-policy-report-only"):
+        if name.strip().lower() in HEADER_NAMES:
             column = len(line) - len(line.lstrip()) + 1
             out.append(HeaderValue(shown, in_site, number, column, name.strip().lower(), value.strip()))
     return out
@@ -199,7 +200,7 @@ def _positioned(pairs, text: str, shown: str, in_site: bool) -> list[HeaderValue
     out, used = [], {}
     for name, value in pairs:
         lname = str(name).lower()
-        if lname not in ("set-cookie", "content-security-policy", "content-security-policy-report-only"):
+        if lname not in HEADER_NAMES:
             continue
         lines = _find_lines(text, str(name))
         index = used.get(lname, 0)

@@ -80,6 +80,7 @@ class _PageWalker:
         self.facts = facts
         self.noscript = 0
         self.scripts = 0
+        self.referrer: str | None = None  # of the element being read
 
     def walk(self, root: etree._Element) -> None:
         self.base = self._base_url(root)
@@ -181,6 +182,7 @@ class _PageWalker:
     def _element(self, tag: str, el: etree._Element) -> None:
         line = self._line(el)
         where = (tag, line, self.source.count(tag, line))
+        self.referrer = _referrer_of(el)
         if tag == "script":
             self._on_script(el, where)
             return
@@ -244,6 +246,8 @@ class _PageWalker:
             self._request(el.get("src"), "<input src>", where)
 
     def _on_meta(self, el, where) -> None:
+        if (el.get("name") or "").lower() == "referrer" and el.get("content") and self.facts.referrer is None:
+            self.facts.referrer = (*self.source.start_tag(*where), el.get("content").strip().lower())
         if (el.get("http-equiv") or "").lower() == "content-security-policy" and el.get("content"):
             self.facts.csp.append((*self.source.start_tag(*where), el.get("content")))
         if (el.get("http-equiv") or "").lower() == "refresh":
@@ -255,13 +259,13 @@ class _PageWalker:
         url = resolve(raw, self.base)
         if url:
             line, column = self.source.start_tag(*where)
-            self.facts.requests.append(Request(url, kind, line, column, self.noscript > 0, gate))
+            self.facts.requests.append(Request(url, kind, line, column, self.noscript > 0, gate, self.referrer))
 
     def _link(self, raw: str, kind: str, where: tuple) -> None:
         url = resolve(raw, self.base, LINK_SCHEMES)
         if url:
             line, column = self.source.start_tag(*where)
-            self.facts.links.append(Link(url, kind, line, column))
+            self.facts.links.append(Link(url, kind, line, column, self.referrer))
 
     def _js(self, js: str, start: int, gate: str | None = None) -> None:
         found = js_facts(js, self.base, lambda off: self.source.position(start + off), self.noscript > 0, gate)
@@ -286,6 +290,13 @@ class _PageWalker:
     def _line(el: etree._Element) -> int:
         big = el.get(LINE_ATTR)
         return int(big) if big else el.sourceline or 1
+
+
+def _referrer_of(el: etree._Element) -> str | None:
+    policy = el.get("referrerpolicy")
+    if policy:
+        return policy.strip().lower()
+    return "no-referrer" if "noreferrer" in (el.get("rel") or "").lower().split() else None
 
 
 def _end_of_raw_text(text: str, start: int, tag: str) -> int:
