@@ -91,3 +91,23 @@ def test_parties():
     assert parties.is_first_party("www.kubevirt.io") and parties.is_first_party(None)
     assert parties.is_first_party("kubevirt.github.io") and parties.is_first_party("img.cdn.example.net")
     assert not parties.is_first_party("other.github.io") and not parties.is_first_party("example.net")
+
+
+@pytest.mark.parametrize("snippet, vendor", [
+    ("gtag('config', 'G-1');", "google-analytics"),
+    ("ga('create', 'UA-1-1', 'auto');", "google-analytics"),
+    ("var _gaq = _gaq || []; _gaq.push(['_setAccount', 'UA-1-1']);", "google-analytics"),
+    ("w[l].push({'gtm.start': new Date().getTime(), event: 'gtm.js'});", "google-tag-manager"),
+    ('fbq("init", "123456789012345");', "meta-pixel"),
+    ("_paq.push(['trackPageView']);", "matomo"),
+    ("h._hjSettings={hjid:1,hjsv:6};", "hotjar"),
+    ('(window, document, "clarity", "script", "abcdefgh");', "microsoft-clarity"),
+    ('ym(12345678, "init", {clickmap:true});', "yandex-metrica"),
+    ("twq('config','o1abc');", "x-pixel"),
+    ("ttq.load('C123');", "tiktok-pixel"),
+    ('analytics.load("writeKey"); analytics.page();', "segment"),
+    ('mixpanel.init("0123456789abcdef0123456789abcdef");', "mixpanel"),
+    ('_linkedin_partner_id = "123";', "linkedin-insight"),
+])
+def test_inline_snippets_are_recognised(snippet, vendor):
+    assert [v for _, v, _ in catalogue().markers_in(snippet)] == [vendor]
