@@ -2,7 +2,7 @@
 
     python3 benchmarks/bench.py                 # 1,000 pages, one process and one per core
     python3 benchmarks/bench.py --pages 10000   # the "normal job" size
-    python3 benchmarks/bench.py --record        # also append the numbers to benchmarks/RESULTS.md
+    python3 benchmarks/bench.py --record --note "what changed"   # append to benchmarks/RESULTS.md
 
 Not a test: timings depend on the machine. The generated pages look like a documentation or
 blog site built by Jekyll/Hugo: a shared head (stylesheets, analytics snippet, font CDN), a
@@ -112,6 +112,7 @@ def main() -> int:
     ap.add_argument("--pages", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=3, help="runs per setting; the median is reported")
     ap.add_argument("--record", action="store_true", help="append the numbers to benchmarks/RESULTS.md")
+    ap.add_argument("--note", default="", help="what changed, for the recorded entry")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="privacylint-bench-") as tmp:
         root, rules = Path(tmp) / "_site", Path(tmp) / "rules.yaml"
@@ -129,7 +130,9 @@ def main() -> int:
     print("\n".join(lines))
     if args.record:
         machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-        entry = (f"\n## {dt.date.today()} privacylint {__version__} ({machine})\n```\n" + "\n".join(lines) + "\n```\n")
+        note = f": {args.note}" if args.note else ""
+        entry = (f"\n## {dt.date.today()} privacylint {__version__} ({machine}){note}\n```\n" + "\n".join(lines)
+                 + "\n```\n")
         with open(Path(__file__).with_name("RESULTS.md"), "a", encoding="utf-8") as fh:
             fh.write(entry)
     return 0
