@@ -52,6 +52,13 @@ class Audit:
     enabled: frozenset[str]
     known: frozenset[str] = frozenset(SPECS)
 
+    def directives(self):
+        """(site, file, index, directive) of every inline suppression, in file order."""
+        for site in self.sites:
+            for f in site.files:
+                for index, d in enumerate(f.directives):
+                    yield site, f, index, d
+
 
 def run(roots: list[str], policy: Policy, options: Options | None = None) -> Result:
     options = options or Options()

@@ -14,20 +14,17 @@ AUDITS_SUPPRESSIONS = True
 
 
 def check(audit):
-    for site in audit.sites:
-        for f in site.files:
-            for index, d in enumerate(f.directives):
-                unknown = [c for c in d.checks if c not in audit.known]
-                if unknown or not d.checks:
-                    names = ", ".join(unknown) or "nothing"
-                    yield site.finding(SPEC, f.path, d.line, d.column, ",".join(d.checks) or "-",
-                                       f"the suppression names {names}, not a privacylint check; "
-                                       "write it as data-privacylint-ignore=\"PL101: reason\".")
-                elif (d.reason and set(d.checks) <= audit.enabled
-                      and (site.root, f.path, index) not in audit.usage.directives):
-                    yield site.finding(SPEC, f.path, d.line, d.column, ",".join(d.checks),
-                                       f"the suppression of {', '.join(d.checks)} here matched no finding; "
-                                       "remove it.")
+    for site, f, index, d in audit.directives():
+        unknown = [c for c in d.checks if c not in audit.known]
+        if unknown or not d.checks:
+            names = ", ".join(unknown) or "nothing"
+            yield site.finding(SPEC, f.path, d.line, d.column, ",".join(d.checks) or "-",
+                               f"the suppression names {names}, not a privacylint check; "
+                               "write it as data-privacylint-ignore=\"PL101: reason\".")
+        elif (d.reason and set(d.checks) <= audit.enabled
+              and (site.root, f.path, index) not in audit.usage.directives):
+            yield site.finding(SPEC, f.path, d.line, d.column, ",".join(d.checks),
+                               f"the suppression of {', '.join(d.checks)} here matched no finding; remove it.")
     for index, rule in enumerate(audit.policy.ignore):
         expired = rule.expires is not None and rule.expires < audit.today
         if not expired and rule.check in audit.enabled and index not in audit.usage.ignores:

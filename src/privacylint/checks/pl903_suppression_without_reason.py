@@ -12,11 +12,9 @@ AUDITS_SUPPRESSIONS = True
 
 
 def check(audit):
-    for site in audit.sites:
-        for f in site.files:
-            for d in f.directives:
-                if d.checks and not d.reason:
-                    yield site.finding(
-                        SPEC, f.path, d.line, d.column, ",".join(d.checks),
-                        f"the suppression of {', '.join(d.checks)} gives no reason, so it does not apply; "
-                        f"write it as \"{d.checks[0]}: why this is acceptable\".")
+    for site, f, _, d in audit.directives():
+        if d.checks and not d.reason:
+            yield site.finding(
+                SPEC, f.path, d.line, d.column, ",".join(d.checks),
+                f"the suppression of {', '.join(d.checks)} gives no reason, so it does not apply; "
+                f"write it as \"{d.checks[0]}: why this is acceptable\".")
