@@ -1,43 +1,45 @@
-"""Benchmark: lint a generated N-page site and report pages/s and MB/s.
+"""Benchmark: privacylint on real documentation and a generated site, next to its ceiling and a peer.
 
-    python3 benchmarks/bench.py                 # 1,000 pages, one process and one per core
-    python3 benchmarks/bench.py --pages 10000   # the "normal job" size
+    python3 benchmarks/corpus.py --install            # once: Debian doc packages -> benchmarks/.corpus
+    python3 benchmarks/bench.py                       # every corpus that is built, plus 1,000 generated pages
+    python3 benchmarks/bench.py --corpus git --pages 0
     python3 benchmarks/bench.py --record --note "what changed"   # append to benchmarks/RESULTS.md
 
-Not a test: timings depend on the machine. The generated pages look like a documentation or
-blog site built by Jekyll/Hugo: a shared head (stylesheets, analytics snippet, font CDN), a
-navigation bar, ~25 KB of article text with links, images, code blocks, and now and then an
-embed, an inline script writing storage, or a tracking parameter in a link. Google Analytics
-waits for consent behind cookieconsent markup, except on every 50th page.
+Per corpus, all in one run (so a busy machine slows them alike):
+- privacylint as a user runs it (`python -m privacylint SITE --format json=... --no-cache`, one
+  worker per core), then an unchanged re-run with the cache, then a re-run after one page changed;
+- the ceiling: a bare lxml parse of the same HTML files, one process;
+- the peer: html-proofer's lightest offline pass (`--checks-to-ignore LinkCheck --disable-external`),
+  when `htmlproofer` is installed (Debian: ruby-html-proofer).
+Figures: wall seconds, CPU seconds (user+sys of the whole process tree: the figure to compare on a
+shared machine), pages/s and MB/s by CPU time, peak RSS of the whole process tree (sum of the
+processes' RSS, sampled every 20 ms), and the number of findings.
+
+Not a test: timings depend on the machine.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import random
-import statistics
+import resource
+import shutil
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
-from privacylint import __version__
-from privacylint.checks import CHECK_IDS
-from privacylint.engine import Options, run
-from privacylint.policy import load_policy
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import corpus  # noqa: E402  (benchmarks/corpus.py)
 
-RULES = """version: 1
-site: {url: 'https://docs.example.org/'}
-statement: {page: /privacy/, contact: privacy@example.org}
-collectors:
-  - {name: Google Analytics, vendor: google-analytics}
-  - {name: Google Fonts, vendor: google-fonts, consent: not-required}
-cookies:
-  - {name: _ga*}
-"""
+RULES = corpus.RULES
 HEAD = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <link rel="stylesheet" href="/assets/main.css"><link rel="preconnect" href="https://fonts.gstatic.com">
@@ -53,13 +55,25 @@ FOOT = """</article></main><footer><a href="/privacy/">Privacy</a> <a href="mail
 """
 WORDS = ("virtual machine kubernetes cluster node operator storage network migration snapshot "
          "controller pod volume image template instance policy release upgrade feature").split()
+BARE_PARSE = """
+import os, sys
+from lxml import etree
+n = 0
+for folder, _, files in os.walk(sys.argv[1]):
+    for name in files:
+        if name.lower().endswith(('.html', '.htm')):
+            with open(os.path.join(folder, name), 'rb') as fh:
+                etree.fromstring(fh.read(), etree.HTMLParser(huge_tree=True))
+            n += 1
+print(n)
+"""
 
 
 def paragraph(rng: random.Random) -> str:
     words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(60, 120)))
     link = rng.choice(['<a href="/docs/{n}/">see also</a>', '<a href="https://github.com/example/{n}">source</a>',
                        '<code>kubectl apply -f vm-{n}.yaml</code>', '<img src="/img/{n}.png" alt="diagram" '
-                       'srcset="/img/{n}@2x.png 2x">'])
+                       'srcset="/img/{n}@2x.png 2x">', '<a href="../{n}/index.html#install">install</a>'])
     return f"<p>{words} {link.format(n=rng.randint(1, 999))}</p>\n"
 
 
@@ -77,15 +91,12 @@ def page(i: int, rng: random.Random) -> str:
     return head.format(title=f"Page {i}", nav=nav) + "".join(body) + FOOT
 
 
-def generate(root: Path, pages: int) -> int:
+def generate(root: Path, pages: int) -> None:
     rng = random.Random(1)
-    total = 0
     for i in range(pages):
         path = root / f"docs/p{i // 100:03}/page-{i}/index.html"
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = page(i, rng)
-        path.write_text(text, encoding="utf-8")
-        total += len(text.encode("utf-8"))
+        path.write_text(page(i, rng), encoding="utf-8")
     extra = {"index.html": HEAD.format(title="Home", nav="") + FOOT,
              "privacy/index.html": HEAD.format(title="Privacy", nav="") + "<h1>Privacy</h1>" + FOOT,
              "assets/app.js": "(function(){var t=document.querySelector('.toggle');\n" * 200 + "})();\n",
@@ -93,47 +104,160 @@ def generate(root: Path, pages: int) -> int:
     for rel, text in extra.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
-        total += len(text.encode("utf-8"))
+
+
+def html_size(root: Path) -> tuple[int, int]:
+    pages = size = 0
+    for folder, _, files in os.walk(root):
+        for name in files:
+            if name.lower().endswith((".html", ".htm", ".js", ".css")):
+                size += os.path.getsize(os.path.join(folder, name))
+                pages += name.lower().endswith((".html", ".htm"))
+    return pages, size
+
+
+def _tree_rss(pid: int) -> int:
+    """Sum of the RSS of a process and its descendants, from /proc (no third-party module)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    ppid = int(fh.read().rsplit(b")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/statm", "rb") as fh:
+                total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError):
+            pass
+        stack.extend(children.get(p, ()))
     return total
 
 
-def measure(root: Path, rules: Path, jobs: int, repeat: int) -> tuple[float, int, int]:
-    policy = load_policy(rules, CHECK_IDS)
-    times, result = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = run([str(root)], policy, Options(jobs=jobs))
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result.pages, len(result.findings)
+def timed(cmd: list[str], cwd: Path | None = None) -> dict:
+    """Run a command: wall, CPU of its whole process tree, and peak tree RSS."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "cpu": cpu, "rss": peak[0], "rc": proc.returncode, "out": out, "err": err}
+
+
+def privacylint(root: Path, rules: Path, report: Path, *extra: str) -> dict:
+    cmd = [sys.executable, "-m", "privacylint", str(root), "--rules", str(rules), "--format", f"json={report}",
+           *extra]
+    run = timed(cmd)
+    if run["rc"] not in (0, 1):
+        raise SystemExit(f"privacylint failed ({run['rc']}): {run['err'].decode(errors='replace')[-2000:]}")
+    run["findings"] = len(json.loads(report.read_text(encoding="utf-8"))["findings"])
+    return run
+
+
+def row(label: str, run: dict, pages: int, size: int) -> str:
+    cpu = max(run["cpu"], 1e-6)
+    findings = f"  {run['findings']:>6} findings" if "findings" in run else ""
+    return (f"  {label:<24} wall {run['wall']:7.2f} s  cpu {run['cpu']:7.2f} s  {pages / cpu:7.0f} pages/s  "
+            f"{size / 1e6 / cpu:6.1f} MB/s  rss {run['rss'] / 2**20:6.0f} MB{findings}")
+
+
+def bench(name: str, root: Path, rules: Path, work: Path) -> list[str]:
+    pages, size = html_size(root)
+    cache = work / f"cache-{name}"
+    shutil.rmtree(cache, ignore_errors=True)
+    report = work / f"{name}.json"
+    lines = [f"{name}: {pages} pages, {size / 1e6:.1f} MB of HTML, JS and CSS"]
+    cached = _supports_cache()
+    no_cache = ("--no-cache",) if cached else ()  # the first releases had no cache
+    lines.append(row("privacylint", privacylint(root, rules, report, *no_cache), pages, size))
+    lines.append(row("privacylint --jobs 1", privacylint(root, rules, report, *no_cache, "--jobs", "1"),
+                     pages, size))
+    if cached:
+        privacylint(root, rules, report, "--cache-dir", str(cache))  # fill the cache
+        lines.append(row("re-run, unchanged", privacylint(root, rules, report, "--cache-dir", str(cache)),
+                         pages, size))
+        touched = _touch_one_page(root)
+        lines.append(row("re-run, 1 page changed", privacylint(root, rules, report, "--cache-dir", str(cache)),
+                         pages, size))
+        touched.write_bytes(touched.read_bytes()[:-len(b"<!-- bench -->\n")])
+    lines.append(row("bare lxml parse (ceiling)", timed([sys.executable, "-c", BARE_PARSE, str(root)]),
+                     pages, size))
+    proofer = shutil.which("htmlproofer")
+    if proofer:
+        lines.append(row("html-proofer (peer)", timed([proofer, str(root), "--checks-to-ignore", "LinkCheck",
+                                                       "--disable-external", "--log-level", ":fatal"]),
+                         pages, size))
+    return lines
+
+
+def _supports_cache() -> bool:
+    out = subprocess.run([sys.executable, "-m", "privacylint", "--help"], capture_output=True, text=True).stdout
+    return "--cache-dir" in out
+
+
+def _touch_one_page(root: Path) -> Path:
+    target = sorted(root.rglob("*.html"))[len(list(root.rglob("*.html"))) // 2]
+    with open(target, "ab") as fh:
+        fh.write(b"<!-- bench -->\n")
+    return target
+
+
+def version_start() -> str:
+    runs = sorted(timed([sys.executable, "-m", "privacylint", "--version"])["wall"] for _ in range(5))
+    return f"privacylint --version: {runs[2]:.3f} s wall (median of 5)"
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--pages", type=int, default=1000)
-    ap.add_argument("--repeat", type=int, default=3, help="runs per setting; the median is reported")
+    ap.add_argument("--corpus", action="append", default=[],
+                    help="a built corpus to run (git, python, django, postgres, linux, docs: all of them); "
+                         "default: git and docs")
+    ap.add_argument("--pages", type=int, default=1000, help="generated pages (0: none)")
     ap.add_argument("--record", action="store_true", help="append the numbers to benchmarks/RESULTS.md")
     ap.add_argument("--note", default="", help="what changed, for the recorded entry")
     args = ap.parse_args()
+    lines = [version_start()]
+    rules = corpus.CORPUS / "rules.yaml"
     with tempfile.TemporaryDirectory(prefix="privacylint-bench-") as tmp:
-        root, rules = Path(tmp) / "_site", Path(tmp) / "rules.yaml"
-        size = generate(root, args.pages)
-        rules.write_text(RULES, encoding="utf-8")
-        rows = []
-        for jobs in sorted({1, os.cpu_count() or 1}):
-            seconds, pages, findings = measure(root, rules, jobs, args.repeat)
-            rows.append((jobs, seconds, pages, findings))
-    mb = size / 1e6
-    lines = [f"{args.pages} generated pages + 4 files, {mb:.1f} MB; median of {args.repeat} runs"]
-    for jobs, seconds, pages, findings in rows:
-        lines.append(f"  jobs={jobs}: {seconds:6.2f} s  {pages / seconds:7.0f} pages/s  {mb / seconds:6.1f} MB/s  "
-                     f"({findings} findings)")
+        work = Path(tmp)
+        for name in args.corpus or ["git", "docs"]:
+            root = corpus.CORPUS / "docs" / name if name != "docs" else corpus.CORPUS / "docs"
+            if not root.is_dir():
+                print(f"bench: corpus {name} is not built (python3 benchmarks/corpus.py --install)", file=sys.stderr)
+                continue
+            lines += bench(name, root, rules, work)
+        if args.pages:
+            site = work / "generated"
+            generate(site, args.pages)
+            (work / "rules.yaml").write_text(RULES, encoding="utf-8")
+            lines += bench(f"generated-{args.pages}", site, work / "rules.yaml", work)
     print("\n".join(lines))
     if args.record:
         machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
         note = f": {args.note}" if args.note else ""
+        from privacylint import __version__
         entry = (f"\n## {dt.date.today()} privacylint {__version__} ({machine}){note}\n```\n" + "\n".join(lines)
                  + "\n```\n")
-        with open(Path(__file__).with_name("RESULTS.md"), "a", encoding="utf-8") as fh:
+        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as fh:
             fh.write(entry)
     return 0
 
