@@ -1,4 +1,10 @@
-"""Bytes to text, the way a browser would pick the encoding, reporting what had to be guessed."""
+"""Bytes to text, the way a browser picks the encoding, reporting what had to be guessed.
+
+Labels resolve as the WHATWG Encoding Standard says (webencodings): a label browsers do not know
+(`cp037`, `utf-32`, `base64`) is ignored, as the browser ignores it, rather than decoding the page
+into something no browser sees; a meta `utf-16` means UTF-8; `replacement` labels
+(`iso-2022-kr`...) make the page one U+FFFD, so nothing of it loads.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +12,17 @@ import codecs
 import logging
 import re
 
+import webencodings
+
 from privacylint.facts import Problem
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
-_CSS_CHARSET = re.compile(rb'^@charset\s+"([A-Za-z0-9._:-]+)"\s*;')
-# The HTML standard decodes these labels as windows-1252 (and a meta utf-16 as utf-8).
-_LABEL_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "ascii": "cp1252",
-                  "us-ascii": "cp1252", "utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8"}
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,64})""", re.I)
+_CSS_CHARSET = re.compile(rb'^@charset "([^"]{1,64})";')
+_PRESCAN = 1024  # the HTML standard's prescan window
+# In a <meta> or @charset, a UTF-16 label means UTF-8 (the bytes are ASCII-compatible if the
+# label could be read at all), and x-user-defined means windows-1252.
+_AS_UTF8 = frozenset({"utf-16be", "utf-16le"})
 
 
 def is_binary(data: bytes) -> int | None:
@@ -30,6 +39,10 @@ def decode(data: bytes, kind: str) -> tuple[str, Problem | None]:
         if data.startswith(bom):
             return _strict_or_replace(data, codec, "its byte order mark")
     declared = _declared_charset(data, kind)
+    if declared == "replacement":
+        return "", Problem("decode", "warning", "declares a charset that browsers decode as a single "
+                           "replacement character (WHATWG Encoding Standard), so nothing of it loads; "
+                           "it was not checked further.", 1)
     if declared:
         return _strict_or_replace(data, declared, "its declared charset")
     try:
@@ -41,16 +54,24 @@ def decode(data: bytes, kind: str) -> tuple[str, Problem | None]:
 
 
 def _declared_charset(data: bytes, kind: str) -> str | None:
-    pattern = _META_CHARSET if kind == "page" else _CSS_CHARSET if kind == "stylesheet" else None
-    match = pattern.search(data[:2048]) if pattern else None
-    if not match:
+    """The Python codec of the first charset label browsers know, "replacement", or None."""
+    if kind == "page":
+        labels = (m.group(1) for m in _META_CHARSET.finditer(data[:_PRESCAN]))
+    elif kind == "stylesheet":
+        m = _CSS_CHARSET.match(data)
+        labels = iter([m.group(1)] if m else [])
+    else:
         return None
-    label = match.group(1).decode("ascii").lower()
-    label = _LABEL_ALIASES.get(label, label)
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
+    for label in labels:
+        encoding = webencodings.lookup(label.decode("ascii", "replace"))
+        if encoding is None:
+            continue  # a label browsers do not know is skipped, not obeyed
+        if encoding.name in _AS_UTF8:
+            return "utf-8"
+        if encoding.name == "x-user-defined":
+            return "cp1252"
+        return "replacement" if encoding.name == "replacement" else encoding.codec_info.name
+    return None
 
 
 def _strict_or_replace(data: bytes, codec: str, how: str) -> tuple[str, Problem | None]:

@@ -7,28 +7,34 @@ alice.github.io and bob.github.io are different sites (design.md, "Site and part
 from __future__ import annotations
 
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import tldextract
+from ada_url import URL
 
 _PSL = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 
-def host_of(url: str) -> str | None:
-    """Lower-case ASCII host of an absolute URL (IDNA-encoded), without port; None if it has none."""
+def parse_url(url: str):
+    """The WHATWG parse of an absolute URL (ada_url.URL), or None when a browser would reject it."""
     try:
-        host = urlsplit(url).hostname
-    except ValueError:
+        return URL(url)
+    except (ValueError, TypeError):
         return None
-    if not host:
-        return None
-    host = host.rstrip(".")
-    if not host.isascii():
-        try:
-            host = host.encode("idna").decode("ascii")
-        except UnicodeError:
-            return host
-    return host
+
+
+def host_of(url: str) -> str | None:
+    """Lower-case ASCII host of an absolute URL (punycode for IDN), without port or brackets; None
+    if it has none or is not a valid URL."""
+    return host_and_path(url)[0]
+
+
+def host_and_path(url: str) -> tuple[str | None, str]:
+    """(host, path) of an absolute URL as the browser parses it; (None, "/") when it has no host."""
+    parsed = parse_url(url)
+    if parsed is None or not parsed.hostname:
+        return None, "/"
+    host = parsed.hostname.strip("[]").rstrip(".")
+    return host or None, parsed.pathname or "/"
 
 
 @lru_cache(maxsize=65536)

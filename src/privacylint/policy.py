@@ -9,13 +9,12 @@ import fnmatch
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
-from privacylint.domains import host_matches, host_of, is_public_suffix, split_pattern, url_matches
+from privacylint.domains import host_matches, is_public_suffix, parse_url, split_pattern, url_matches
 from privacylint.model import SEVERITIES
 from privacylint.vendors import Vendor, catalogue
 
@@ -285,7 +284,8 @@ class _Reader:
             return
         url = self.string(node, "url", "site")
         if url is not None:
-            if urlsplit(url).scheme not in ("http", "https") or not host_of(url):
+            parsed = parse_url(url)
+            if parsed is None or parsed.protocol not in ("http:", "https:") or not parsed.hostname:
                 self.error(self.value_pos(node, "url"), f"site.url must be an http(s) URL with a host, not '{url}'")
             policy.site_url = url if url.endswith("/") else url + "/"
         policy.first_party = self.host_patterns(node, "first_party", "site")

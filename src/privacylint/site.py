@@ -6,9 +6,9 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
-from privacylint.domains import Parties, host_of, site_of, split_pattern
+from privacylint.domains import Parties, host_and_path, site_of, split_pattern
 from privacylint.facts import JS_LITERAL, FileFacts, Request
 from privacylint.gates import Place
 from privacylint.model import Finding
@@ -83,7 +83,7 @@ class Site:
         self.policy = policy
         self.catalogue = catalogue
         self.parties = Parties(policy.site_url, list(policy.first_party))
-        self.root_path = urlsplit(policy.site_url).path or "/"
+        self.root_path = host_and_path(policy.site_url)[1]
         self._severities = severities
         self._classified: dict[str, Who | None] = {}
 
@@ -108,7 +108,7 @@ class Site:
         """The path under the build root of a first-party URL inside the site, else None."""
         if url.startswith("mailto:") or not self.is_first_party(url):
             return None
-        path = urlsplit(url).path or "/"
+        path = host_and_path(url)[1]
         return unquote(path[len(self.root_path):]) if path.startswith(self.root_path) else None
 
     def page_key_of(self, url: str) -> str | None:
@@ -132,11 +132,10 @@ class Site:
     def who(self, url: str) -> Who | None:
         """Whom a URL reaches, None without a host; pages repeat URLs, so it is cached."""
         if url not in self._classified:
-            host = host_of(url)
+            host, path = host_and_path(url)
             if host is None:
                 self._classified[url] = None
             else:
-                path = urlsplit(url).path or "/"
                 vendor = self.catalogue.vendor_of(host, path)
                 self._classified[url] = self._who(host, path, vendor)
         return self._classified[url]

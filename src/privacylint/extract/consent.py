@@ -105,10 +105,10 @@ _CALLBACKS = tuple((re.compile(p), cmp, needs) for p, cmp, needs in (
     (r"['\"]Cookiebot(?:OnAccept|OnConsentReady)['\"]", "cookiebot", ""),
     (r"\bif\s*\(\s*(?:window\.)?Cookiebot\.consent\.(?:statistics|marketing|preferences)\b", "cookiebot", ""),
     (r"\bfunction\s+OptanonWrapper\s*\(\s*\)", "onetrust", ""),
-    (r"\bif\s*\([^)]*\bOnetrustActiveGroups\b", "onetrust", ""),
+    (r"\bif\s*\([^)]{0,200}?\bOnetrustActiveGroups\b", "onetrust", "OnetrustActiveGroups"),
     (r"\bOneTrust\.OnConsentChanged\s*\(", "onetrust", ""),
     (r"\bon(?:Consent|FirstConsent|Accept)\s*:\s*", "cookieconsent", "ookieConsent"),
-    (r"\bif\s*\([^)]*\b(?:CookieConsent\.acceptedCategory|cc\.allowedCategory)\s*\(", "cookieconsent", ""),
+    (r"\bif\s*\([^)]{0,200}?\b(?:CookieConsent\.acceptedCategory|cc\.allowedCategory)\s*\(", "cookieconsent", "edCategory"),
     (r"\bonAccept\s*:\s*", "klaro", "klaroConfig"),
     (r"\bonConsentGiven\s*:\s*", "iubenda", "_iub"),
     (r"['\"]cmplz_(?:enable_category|fire_categories|status_change)['\"]", "complianz", ""),
@@ -117,7 +117,7 @@ _CALLBACKS = tuple((re.compile(p), cmp, needs) for p, cmp, needs in (
 ))
 _CONSENT_DEFAULT = re.compile(
     r"""(?:\bgtag\s*\(|\bdataLayer\.push\s*\(\s*\[)\s*['"]consent['"]\s*,\s*['"]default['"]\s*,\s*\{""")
-_DENIED = re.compile(r"""['"]?(\w+)['"]?\s*:\s*['"]denied['"]""")
+_DENIED = re.compile(r"""['"]?(\w{1,64})['"]?\s{0,20}:\s{0,20}['"]denied['"]""")
 # (the consent manager's configuration is here, the setting that releases scripts, manager)
 _IMPLIED = tuple((re.compile(present), re.compile(setting), cmp) for present, setting, cmp in (
     (r"\b(?:CookieConsent\.run|initCookieConsent)\b", r"""\bmode\s*:\s*['"]opt-out['"]""", "cookieconsent"),
@@ -129,43 +129,61 @@ _IMPLIED = tuple((re.compile(present), re.compile(setting), cmp) for present, se
 _TARTEAUCITRON_JOB = re.compile(r"""\btarteaucitron\.job\b[^;]{0,60}?\.push\s*\(\s*['"]([\w-]+)['"]""")
 
 
-def _body(structure: str, start: int) -> tuple[int, int] | None:
-    """The {...} block opening at or after `start` (within 200 characters), by brace counting on
-    code whose strings and comments are blanked."""
-    open_at = structure.find("{", start, start + 200)
-    if open_at < 0:
-        return None
-    depth = 0
-    for i in range(open_at, len(structure)):
-        ch = structure[i]
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return open_at, i + 1
-    return open_at, len(structure)
+class Braces:
+    """Matching braces of code whose strings and comments are blanked, found in one pass, so that
+    finding the block after each of thousands of callbacks costs a dictionary look-up."""
+
+    def __init__(self, structure: str):
+        self.structure = structure
+        self.close: dict[int, int] = {}
+        stack: list[int] = []
+        for m in _BRACE.finditer(structure):
+            if m.group() == "{":
+                stack.append(m.start())
+            elif stack:
+                self.close[stack.pop()] = m.start() + 1
+        for open_at in stack:  # unclosed: the block runs to the end
+            self.close[open_at] = len(structure)
+
+    def body(self, start: int) -> tuple[int, int] | None:
+        """The {...} block opening at or after `start` (within 200 characters)."""
+        open_at = self.structure.find("{", start, start + 200)
+        return None if open_at < 0 else (open_at, self.close[open_at])
 
 
-def callback_regions(code: str, structure: str) -> list[tuple[int, int, str]]:
-    """(start, end, consent manager) of code that runs only inside a consent callback."""
+_BRACE = re.compile(r"[{}]")
+
+
+def callback_regions(code: str, braces: Braces) -> list[tuple[int, int, str]]:
+    """(start, end, consent manager) of code that runs only inside a consent callback: the
+    outermost blocks only (nested ones add nothing), sorted and disjoint."""
     regions = []
     for pattern, cmp, needs in _CALLBACKS:
         if needs not in code:
             continue
         for m in pattern.finditer(code):
-            body = _body(structure, m.end())
+            body = braces.body(m.end())
             if body:
                 regions.append((*body, cmp))
-    return regions
+    outermost: list[tuple[int, int, str]] = []
+    for start, end, cmp in sorted(regions, key=lambda r: (r[0], -r[1])):
+        if outermost and start < outermost[-1][1]:
+            continue  # inside the previous block: blocks nest or are disjoint
+        outermost.append((start, end, cmp))
+    return outermost
 
 
-def consent_defaults(code: str, structure: str) -> list[tuple[int, tuple[str, ...]]]:
-    """(offset, denied storages) of each Google consent mode `default` call."""
+def consent_defaults(code: str, braces: Braces) -> list[tuple[int, tuple[str, ...]]]:
+    """(offset, denied storages) of each Google consent mode `default` call. Only the object's
+    own level is read (up to a nested brace), so nested or repeated calls stay linear."""
     out = []
     for m in _CONSENT_DEFAULT.finditer(code):
-        body = _body(structure, m.end() - 1)
-        text = code[body[0]:body[1]] if body else ""
+        body = braces.body(m.end() - 1)
+        if body:
+            nested = braces.structure.find("{", body[0] + 1, body[1])
+            text = code[body[0]:nested if nested >= 0 else body[1]]
+        else:
+            text = ""
         out.append((m.start(), tuple(sorted({d.group(1) for d in _DENIED.finditer(text)}))))
     return out
 

@@ -15,6 +15,7 @@ and implied-consent settings by extract.consent.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -25,9 +26,12 @@ from privacylint.vendors import catalogue
 
 _SCAN = re.compile(r"""//|/\*|["'`/]""")
 _BLOCK_END = re.compile(r"\*/")
-_STRING = {q: re.compile(rf"{q}(?:[^{q}\\\n]|\\.)*(?:{q}|$)", re.S | re.M) for q in "\"'"}
-_TEMPLATE = re.compile(r"`(?:[^`\\]|\\.)*(?:`|\Z)", re.S)
-_REGEX = re.compile(r"/(?:[^/\\\[\n]|\\.|\[(?:[^\]\\\n]|\\.)*\])+/[a-z]*")
+# Possessive, and a string may end unterminated (at a line end, even after a lone backslash), so a
+# match never fails and never backtracks: one pass over the file, whatever it holds.
+_STRING = {q: re.compile(rf"{q}(?:[^{q}\\\n]|\\.)*+(?:{q}|\\?$)", re.S | re.M) for q in "\"'"}
+_TEMPLATE = re.compile(r"`(?:[^`\\]|\\.)*+(?:`|\\?\Z)", re.S)
+# Bounded: an unclosed `/` after `(` must not scan to the end of the line each time.
+_REGEX = re.compile(r"/(?:[^/\\\[\n]|\\.|\[(?:[^\]\\\n]|\\.){0,200}\]){1,1000}/[a-z]{0,8}")
 # A `/` after these starts a regular expression literal, not a division.
 _REGEX_BEFORE = re.compile(r"(?:^|[(,=:\[!&|?{};+\-*%<>~^]"
                            r"|\b(?:return|typeof|case|do|else|in|of|new|void|delete|throw|yield|await))\s*$")
@@ -48,9 +52,9 @@ _WRITES = (
     (re.compile(r"\bdocument\s*\.\s*cookie\s*=(?!=)\s*"), "cookie", "document.cookie"),
     (re.compile(r"\bdocument\s*\[\s*[\"']cookie[\"']\s*\]\s*=(?!=)\s*"), "cookie", "document.cookie"),
     (re.compile(r"\bCookies\s*\.\s*set\s*\(\s*"), "cookie", "Cookies.set"),
-    (re.compile(r"(?:\$|\bjQuery)\s*\.\s*cookie\s*\(\s*(?=[\"'][^\"']*[\"']\s*,)"), "cookie", "$.cookie"),
+    (re.compile(r"(?:\$|\bjQuery)\s*\.\s*cookie\s*\(\s*(?=[\"'][^\"']{0,200}[\"']\s*,)"), "cookie", "$.cookie"),
     (re.compile(r"\b(local|session)Storage\s*\.\s*setItem\s*\(\s*"), None, "Storage.setItem"),
-    (re.compile(r"\b(local|session)Storage\s*\[\s*(?=[\"'][^\"']*[\"']\s*\]\s*=(?!=))"), None, "Storage[]"),
+    (re.compile(r"\b(local|session)Storage\s*\[\s*(?=[\"'][^\"']{0,200}[\"']\s*\]\s*=(?!=))"), None, "Storage[]"),
 )
 _STORAGE_MEMBER = re.compile(rf"\b(local|session)Storage\s*\.\s*({_IDENT})\s*=(?!=)")
 _STORAGE_METHODS = frozenset({"setItem", "getItem", "removeItem", "clear", "key", "length"})
@@ -147,10 +151,13 @@ class JsResult:
     markers: list[tuple[int, str, str, str | None]]  # offset, vendor id, evidence, gate
     consent_defaults: list[tuple[int, tuple[str, ...]]]
     implied: tuple[str, ...]
-    regions: list[tuple[int, int, str]] = field(default_factory=list)  # consent callbacks
+    regions: list[tuple[int, int, str]] = field(default_factory=list)  # consent callbacks, sorted, disjoint
 
     def gate_at(self, offset: int) -> str | None:
-        return next((cmp for start, end, cmp in self.regions if start <= offset < end), None)
+        i = bisect_right(self.regions, (offset, float("inf"))) - 1
+        if i >= 0 and self.regions[i][0] <= offset < self.regions[i][1]:
+            return self.regions[i][2]
+        return None
 
 
 def extract_js(js: str) -> JsResult:
@@ -170,8 +177,9 @@ def extract_js(js: str) -> JsResult:
         if m.group(1) in url_vars:
             requests.append(JsRequest(m.start(1), url_vars[m.group(1)], True))
     requests.sort(key=lambda r: r.offset)
-    return JsResult(requests, _writes(s), _markers(s), consent.consent_defaults(s.code, s.structure),
-                    consent.implied_consent(s.code), consent.callback_regions(s.code, s.structure))
+    braces = consent.Braces(s.structure)
+    return JsResult(requests, _writes(s), _markers(s), consent.consent_defaults(s.code, braces),
+                    consent.implied_consent(s.code), consent.callback_regions(s.code, braces))
 
 
 def _markers(s: _Scanned) -> list[tuple[int, str, str, str | None]]:

@@ -1,36 +1,39 @@
-"""Resolving the URLs written in a file the way the browser will."""
+"""Resolving the URLs written in a file the way the browser will: the WHATWG URL Standard, by
+ada-url (the parser Node.js uses), not urllib.
+
+Browsers and urllib disagree on exactly the URLs an evasion would use: `http:evil.com/x`,
+`/\\evil.com/x`, `///evil.com/x`, `https://evil.com\\@kubevirt.io/`, percent-encoded hosts
+(`www%2egoogle-analytics%2ecom`), dot segments (`/gtag/../gtm.js`), tabs and newlines inside the
+URL. ada gives the browser's answer, normalized, and is faster than urljoin besides.
+"""
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+import re
+
+from ada_url import join_url
 
 WEB_SCHEMES = frozenset({"http", "https"})
 LINK_SCHEMES = WEB_SCHEMES | {"mailto"}
-_STRIPPED = str.maketrans("", "", "\t\n\r")
+# A relative URL without ':', '\', '//' and tab/newline cannot leave the base's origin (no
+# scheme, no authority): the many relative links of a documentation page need no parse.
+_C0_SPACE = "".join(map(chr, range(0x21)))  # stripped from both ends by the parser
+_MAY_LEAVE_ORIGIN = re.compile(r"[:\\\t\n\r]|//")
 
 
 def resolve(raw: str, base: str, schemes: frozenset[str] = WEB_SCHEMES) -> str | None:
-    """Absolute URL of `raw` against `base`; None for data:, javascript:, fragments and junk.
-
-    Protocol-relative URLs take the base's scheme, as in the browser. The common shapes
-    (absolute http(s), root-relative) skip urljoin, which dominates extraction time otherwise.
-    """
-    raw = raw.strip()
-    if "\t" in raw or "\n" in raw or "\r" in raw:
-        raw = raw.translate(_STRIPPED)
-    if not raw or raw[0] == "#":
+    """Absolute, normalized URL of `raw` against `base`; None for data:, javascript:, fragments of
+    the same page, invalid URLs and schemes not in `schemes`."""
+    stripped = raw.strip(_C0_SPACE)
+    if not stripped or stripped[0] == "#":
         return None
-    head = raw[:8].lower()
-    if head.startswith(("https://", "http://")):
-        return raw
-    if raw[0] == "/" and raw[1:2] not in ("/", "\\"):
-        cut = base.find("/", base.find("//") + 2)
-        return (base if cut < 0 else base[:cut]) + raw
-    if head.startswith("mailto:"):
-        return raw if "mailto" in schemes else None
     try:
-        url = urljoin(base, raw)
-        scheme = urlsplit(url).scheme.lower()
+        url = join_url(base, raw)
     except ValueError:
         return None
-    return url if scheme in schemes else None
+    return url if url[:url.find(":")] in schemes else None
+
+
+def same_origin_relative(raw: str) -> bool:
+    """True when `raw`, resolved against any http(s) base, keeps that base's origin."""
+    return _MAY_LEAVE_ORIGIN.search(raw) is None
