@@ -47,7 +47,7 @@ def test_three_mistakes_are_reported_together_with_positions(tmp_path):
 def test_error_text_is_path_line_col(tmp_path):
     with pytest.raises(PolicyError) as info:
         load(tmp_path, "version: 2\nsite: {url: https://example.org/}\nstatement: {page: /p/}\n")
-    assert str(info.value) == (f"{tmp_path}/rules.yaml:1:10: version must be 1 (this privacylint reads "
+    assert str(info.value) == (f"{tmp_path}/rules.yaml:1:10: version must be the integer 1 (this privacylint reads "
                                "rules.yaml version 1), not 2")
 
 
@@ -92,7 +92,7 @@ def test_hosts_checks_and_ignore_entries(tmp_path):
         "5:73: loads: 'Missing' is neither a declared collector nor a catalogue vendor",
         "6:12: collector 'cdn' is declared twice",
         "7:10: unknown check 'PL10' (did you mean 'PL105'?)",
-        "9:47: ignore[0].expires must be a date like 2027-06-30",
+        "9:47: ignore[0].expires must be a date that exists, like 2027-06-30, not 'someday'",
         "10:5: ignore[1] needs 'reason'",
         "10:13: unknown check 'PL999' (did you mean 'PL903'?)",
     ]

@@ -10,9 +10,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import reprlib
+
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
+from ruamel.yaml.reader import ReaderError
 
 from privacylint.domains import host_matches, is_public_suffix, parse_url, split_pattern, url_matches
 from privacylint.model import SEVERITIES
@@ -113,26 +118,121 @@ class Policy:
         return self.positions.get(key, (1, 1))
 
 
+MAX_POLICY_SIZE = 1024 * 1024  # a statement's rules are a few KB; this bounds time and memory
+_MAX_DEPTH = 32  # rules.yaml nests four levels deep
+_MAX_ALIASES = 50  # anchors are allowed; an alias bomb is not
+_MAX_SCALAR = 4096
+_STANDARD_TAGS = "tag:yaml.org,2002:"
+
+
 def load_policy(path: str | Path, check_ids: frozenset[str]) -> Policy:
-    """Read and validate rules.yaml; raise PolicyError with every problem found."""
+    """Read and validate rules.yaml; raise PolicyError with every problem found.
+
+    Hostile input stays bounded: the file's size, nesting, aliases and scalar lengths are checked
+    on the parser's event stream (iterative, linear) before anything is built from it, and every
+    problem, from the YAML reader to a date that does not exist, is a positioned error."""
     shown = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_POLICY_SIZE + 1)
+        text = raw.decode("utf-8")
     except OSError as err:
         raise PolicyError(shown, [(1, 1, f"cannot read the policy: {err.strerror or err}")]) from None
     except UnicodeDecodeError as err:
-        raise PolicyError(shown, [(1, 1, f"the policy is not UTF-8 text ({err.reason})")]) from None
+        line = raw.count(b"\n", 0, err.start) + 1
+        raise PolicyError(shown, [(line, 1, f"the policy is not UTF-8 text ({err.reason})")]) from None
+    if len(raw) > MAX_POLICY_SIZE:
+        raise PolicyError(shown, [(1, 1, f"the policy is over {MAX_POLICY_SIZE:,} bytes; rules.yaml declares a "
+                                         "site's collectors and cookies, which takes a few KB")])
     try:
-        data = YAML(typ="rt").load(text)
+        _prescan(text, shown)
+        data = _yaml().load(text)
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise PolicyError(shown, [(line, col, f"invalid YAML: {err.problem or err.context}")]) from None
+    except ReaderError as err:
+        line, col = _line_col(text, err.position)
+        raise PolicyError(shown, [(line, col, f"invalid YAML: the control character "
+                                              f"U+{ord(err.character) if isinstance(err.character, str) else err.character:04X} "
+                                              "is not allowed in YAML text")]) from None
+    except YAMLError as err:
+        raise PolicyError(shown, [(1, 1, f"invalid YAML: {' '.join(str(err).split())[:200]}")]) from None
     reader = _Reader(shown, check_ids)
     policy = reader.policy(data)
     if reader.issues:
         raise PolicyError(shown, reader.issues)
     return policy
+
+
+class _Constructor(RoundTripConstructor):
+    """Dates stay text, so that `expires: 2020-13-45` is a positioned error of ours, not a crash."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    return yaml
+
+
+def _prescan(text: str, shown: str) -> None:
+    """Refuse, with positions, what would make building the tree unbounded or unsafe."""
+    issues, depth, aliases = [], 0, 0
+    for event in YAML(typ="rt").parse(text):
+        where = (event.start_mark.line + 1, event.start_mark.column + 1) if event.start_mark else (1, 1)
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > _MAX_DEPTH:
+                raise PolicyError(shown, [(*where, f"nesting deeper than {_MAX_DEPTH} levels; rules.yaml is "
+                                                   "four levels deep")])
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, AliasEvent):
+            aliases += 1
+            if aliases > _MAX_ALIASES:
+                raise PolicyError(shown, [(*where, f"more than {_MAX_ALIASES} aliases (*name); write the "
+                                                   "values out")])
+        tag = getattr(event, "tag", None)
+        if tag and not _standard_tag(str(tag)):
+            shown_tag = str(tag).replace(_STANDARD_TAGS, "!!")
+            shown_tag = shown_tag if len(shown_tag) <= 60 else shown_tag[:59] + "…"
+            issues.append((*where, f"the tag {shown_tag} is not allowed: rules.yaml is plain data"))
+        if isinstance(event, ScalarEvent) and len(event.value) > _MAX_SCALAR:
+            issues.append((*where, f"a value of {len(event.value):,} characters; the longest rules.yaml needs "
+                                   f"is far below {_MAX_SCALAR:,}"))
+    if issues:
+        raise PolicyError(shown, issues)
+
+
+def _standard_tag(tag: str) -> bool:
+    return tag in _PLAIN_TAGS or tag in ("!", "?")
+
+
+_PLAIN_TAGS = frozenset(f"{_STANDARD_TAGS}{kind}" for kind in ("str", "int", "bool", "float", "null", "seq", "map",
+                                                                "timestamp"))
+
+
+def _line_col(text: str, position: int) -> tuple[int, int]:
+    line = text.count("\n", 0, position) + 1
+    return line, position - (text.rfind("\n", 0, position) + 1) + 1
+
+
+def shown_value(value) -> str:
+    """A value from rules.yaml in a message: short, whatever its size or shape."""
+    return reprlib.repr(value) if not isinstance(value, str) else reprlib.repr(value)[1:-1]
+
+
+def _date(value) -> dt.date | None | bool:
+    """A YYYY-MM-DD date, None when absent, False when it is not a real date."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else False
+    except ValueError:
+        return False
 
 
 def _did_you_mean(word: str, choices) -> str:
@@ -176,7 +276,7 @@ class _Reader:
         for key in node:
             if key not in allowed:
                 self.error(self.key_pos(node, key),
-                           f"unknown key '{key}' in {where}{_did_you_mean(key, allowed)}")
+                           f"unknown key '{shown_value(key)}' in {where}{_did_you_mean(key, allowed)}")
         for key in required:
             if key not in node:
                 self.error(pos, f"{where} needs '{key}'")
@@ -195,8 +295,8 @@ class _Reader:
         value = node.get(key, default)
         if value not in choices:
             self.error(self.value_pos(node, key),
-                       f"{where}.{key} must be one of {', '.join(choices)}, not '{value}'"
-                       f"{_did_you_mean(value, choices)}")
+                       f"{where}.{key} must be one of {', '.join(choices)}, not '{shown_value(value)}'"
+                       f"{_did_you_mean(value, choices) if isinstance(value, str) else ''}")
             return default
         return value
 
@@ -260,9 +360,9 @@ class _Reader:
         root = self.mapping(data, (1, 1), "rules.yaml", top, ("version", "site", "statement"))
         if root is None:
             return Policy(self.path, "")
-        if "version" in root and root["version"] != 1:
-            self.error(self.value_pos(root, "version"),
-                       f"version must be 1 (this privacylint reads rules.yaml version 1), not {root['version']!r}")
+        if "version" in root and not (type(root["version"]) is int and root["version"] == 1):
+            self.error(self.value_pos(root, "version"), "version must be the integer 1 (this privacylint reads "
+                                                        f"rules.yaml version 1), not {shown_value(root['version'])}")
         policy = Policy(self.path, "")
         self.site(root, policy)
         self.statement(root, policy)
@@ -328,6 +428,7 @@ class _Reader:
     def collectors(self, root: CommentedMap, policy: Policy) -> None:
         vendors = catalogue().vendors
         out: list[Collector] = []
+        names: set[str] = set()
         loads: list[tuple[str, Position]] = []
         for node, pos, where in self.entries(root, "collectors"):
             if self.mapping(node, pos, where, ("name", "vendor", "hosts", "purpose", "consent", "loads"),
@@ -343,8 +444,9 @@ class _Reader:
             hosts = self.host_patterns(node, "hosts", where)
             if "vendor" not in node and "hosts" not in node:
                 self.error(pos, f"{where} needs 'vendor' or 'hosts' to say which requests it covers")
-            if name and any(c.name.lower() == name.lower() for c in out):
+            if name and name.lower() in names:
                 self.error(self.value_pos(node, "name"), f"collector '{name}' is declared twice")
+            names.add(name.lower() if name else "")
             consent = self.choice(node, "consent", where, ("required", "not-required"), "required")
             item_loads = self.strings(node, "loads", where)
             loads.extend(item_loads)
@@ -360,13 +462,15 @@ class _Reader:
 
     def cookies(self, root: CommentedMap, policy: Policy) -> None:
         out: list[CookieRule] = []
+        names: set[tuple] = set()
         for node, pos, where in self.entries(root, "cookies"):
             if self.mapping(node, pos, where, ("name", "storage", "purpose", "consent"), ("name",)) is None:
                 continue
             name = self.string(node, "name", where)
             storage = self.choice(node, "storage", where, ("cookie", "local", "session"), "cookie")
-            if name and any(c.name == name and c.storage == storage for c in out):
+            if name and (name, storage) in names:
                 self.error(self.value_pos(node, "name"), f"{storage} '{name}' is declared twice")
+            names.add((name, storage))
             consent = self.choice(node, "consent", where, ("required", "not-required"), "required")
             if name:
                 out.append(CookieRule(name, storage, self.string(node, "purpose", where), consent, pos))
@@ -407,9 +511,11 @@ class _Reader:
             if check and check not in self.check_ids:
                 self.error(self.value_pos(node, "check"),
                            f"unknown check '{check}'{_did_you_mean(check, self.check_ids)}")
-            expires = node.get("expires")
-            if expires is not None and not isinstance(expires, dt.date):
-                self.error(self.value_pos(node, "expires"), f"{where}.expires must be a date like 2027-06-30")
+            expires = _date(node.get("expires"))
+            if expires is False:
+                self.error(self.value_pos(node, "expires"),
+                           f"{where}.expires must be a date that exists, like 2027-06-30, not "
+                           f"'{shown_value(node.get('expires'))}'")
                 expires = None
             reason = self.string(node, "reason", where)
             paths = tuple(v for v, _ in self.strings(node, "paths", where)) or ("**",)

@@ -74,30 +74,61 @@ class SiteConfig:
     problems: list[tuple[str, bool, str]] = field(default_factory=list)  # (path, in_site, message)
 
 
+MAX_CONFIG_SIZE = 1024 * 1024  # a site config of more than 1 MiB is not a site config
+
+
 def read_config(site_root: str, source: str | None, given: tuple[str, ...]) -> SiteConfig:
-    """Every generator and header config privacylint can find for this site, in a stable order."""
+    """Every generator and header config privacylint can find for this site, in a stable order.
+
+    Files found in the build or in --source are read only when they are regular files inside that
+    tree (the symlink rule of the site itself); files given with --config are the user's choice."""
     config = SiteConfig()
-    files: list[tuple[str, bool]] = [(p, False) for p in given]
+    files: list[tuple[str, bool, str | None]] = [(p, False, None) for p in given]
     if source:
-        files += [(os.path.join(source, n), False) for n in GENERATOR_FILES + HEADER_FILES
-                  if os.path.isfile(os.path.join(source, n))]
-    files += [(os.path.join(site_root, n), True) for n in HEADER_FILES if os.path.isfile(os.path.join(site_root, n))]
+        files += [(os.path.join(source, n), False, source) for n in GENERATOR_FILES + HEADER_FILES
+                  if os.path.lexists(os.path.join(source, n))]
+    files += [(os.path.join(site_root, n), True, site_root) for n in HEADER_FILES
+              if os.path.lexists(os.path.join(site_root, n))]
     seen = set()
-    for path, in_site in files:
+    for path, in_site, tree in files:
         real = os.path.realpath(path)
         if real in seen:
             continue
         seen.add(real)
         shown = os.path.relpath(path, site_root) if in_site else os.path.normpath(path)
+        problem = _unsafe(path, real, tree)
+        if problem:
+            config.problems.append((shown, in_site, problem))
+            continue
         try:
             with open(path, encoding="utf-8") as fh:
-                text = fh.read()
+                text = fh.read(MAX_CONFIG_SIZE + 1)
+            if len(text) > MAX_CONFIG_SIZE:
+                raise ValueError(f"it is over {MAX_CONFIG_SIZE:,} characters")
             _read_one(os.path.basename(path), text, shown, in_site, config)
         except (OSError, UnicodeDecodeError, ValueError, tomllib.TOMLDecodeError) as err:
-            config.problems.append((shown, in_site, f"cannot be read as site config: {err}"))
+            config.problems.append((shown, in_site, f"cannot be read as site config: {_one_line(err)}"))
         except Exception as err:  # noqa: BLE001 - YAML errors of every kind: report, go on
-            config.problems.append((shown, in_site, f"cannot be read as site config: {type(err).__name__}: {err}"))
+            config.problems.append((shown, in_site, f"cannot be read as site config: {type(err).__name__}: "
+                                                    f"{_one_line(err)}"))
     return config
+
+
+def _unsafe(path: str, real: str, tree: str | None) -> str | None:
+    """Why a config file found in a tree is not read: it leaves the tree, or is not a file."""
+    if tree is not None:
+        root = os.path.realpath(tree)
+        if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+            return "is a symbolic link that leaves the tree; not followed"
+    if not os.path.isfile(path):
+        return "is not a regular file; not read"
+    return None
+
+
+def _one_line(err: Exception) -> str:
+    """A parser's message on one line (YAML errors span several, with a context dump)."""
+    text = " ".join(str(err).split())
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def _read_one(name: str, text: str, shown: str, in_site: bool, config: SiteConfig) -> None:

@@ -26,9 +26,9 @@ def extract_file(abspath: str, relpath: str, url: str, max_size: int) -> FileFac
         facts.size = os.path.getsize(abspath)
         if facts.size > max_size:
             facts.problems.append(Problem(
-                "too-large", "warning",
-                f"{facts.size:,} bytes is over the {max_size:,}-byte limit; the file was not checked "
-                "(raise it with --max-file-size)."))
+                "too-large", "error",
+                f"{facts.size:,} bytes is over the {max_size:,}-byte limit; the file was not checked, so "
+                "nothing it loads can be vouched for (raise the limit with --max-file-size)."))
             return facts
         with open(abspath, "rb") as fh:
             data = fh.read()
