@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import shutil
 import socket
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -36,7 +37,9 @@ def _connect(sock, address):
 
 
 def pytest_configure(config):
-    """Installed before any test runs, and inherited by forked extraction workers."""
+    """Installed before any test runs, and inherited by forked extraction workers. The fact cache
+    goes to a folder of this session, never the user's."""
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="privacylint-test-cache-")
     socket.socket.connect = _connect
     socket.socket.connect_ex = _connect
     socket.create_connection = _refuse

@@ -157,8 +157,11 @@ def test_first_party_hosts_are_not_collectors(tmp_path):
 
 
 def test_a_minified_page_keeps_every_column(tmp_path):
-    html = "<html><body>" + "".join(f'<a href="/p{i}">x</a><img src="/i{i}.png">' for i in range(3000)) + "</body></html>"
+    html = "<html><body>" + "".join(f'<a href="https://example.net/p{i}">x</a><img src="/i{i}.png">'
+                                    for i in range(3000)) + "</body></html>"
     facts = extract(html)
     last = facts.links[-1]
-    assert (len(facts.links), last.url, last.line) == (3000, "https://example.org/p2999", 1)
-    assert html[last.column - 1:].startswith('<a href="/p2999">')
+    assert (len(facts.links), last.url, last.line) == (3000, "https://example.net/p2999", 1)
+    assert html[last.column - 1:].startswith('<a href="https://example.net/p2999">')
+    image = facts.requests[-1]
+    assert html[image.column - 1:].startswith('<img src="/i2999.png">')

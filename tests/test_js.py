@@ -36,7 +36,10 @@ def test_concatenated_prefix_and_variable_flow():
 
 
 def test_bare_literals_are_kept_but_not_loads():
-    assert loads("var home = 'https://example.net/'; location.href = home;") == [("https://example.net/", False)]
+    assert loads("var home = 'https://example.net/'; location.href = home; i.src = '/a.png';") == [
+        ("https://example.net/", False)]
+    # with no sink, storage API, consent word or catalogue name at all, the script is not scanned
+    assert loads("var home = 'https://example.net/'; location.href = home;") == []
     assert loads("(window,document,'https://static.hotjar.com/c/hotjar-','.js?sv=')") == [
         ("https://static.hotjar.com/c/hotjar-", False)]
 

@@ -1,6 +1,7 @@
 """Command line: options in, reports out, exit code back. The only module that prints.
 
-Exit codes: 0 nothing at or above --fail-on; 1 findings; 2 usage, policy or internal error.
+Exit codes: 0 nothing at or above --fail-on; 1 findings; 2 usage, policy or internal error;
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM), workers stopped with it.
 --exit-zero turns 1 into 0, never 2.
 """
 
@@ -8,10 +9,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from privacylint import __version__, baseline
+from privacylint.cache import default_dir as default_cache_dir
 from privacylint.checks import REGISTRY, SPECS
 from privacylint.engine import DEFAULT_MAX_FILE_SIZE, Options, run
 from privacylint.model import SEVERITIES, SEVERITY_RANK
@@ -20,6 +24,7 @@ from privacylint.report import FORMATS
 from privacylint.vendors import catalogue
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells report them
 
 
 class UsageError(Exception):
@@ -30,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="privacylint",
         description="Check a built website against what its privacy statement (rules.yaml) declares.",
-        epilog="Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/policy/internal error.")
+        epilog="Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/policy/internal error, "
+               "130 interrupted, 143 terminated.")
     p.add_argument("paths", nargs="*", metavar="PATH", help="built site directory (e.g. _site, public)")
     p.add_argument("--rules", metavar="FILE", help="policy file (default: rules.yaml, searched upward)")
     p.add_argument("--format", action="append", metavar="NAME[=FILE]", default=[],
@@ -53,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="processes for extraction (default: one per core)")
     p.add_argument("--max-file-size", type=int, default=DEFAULT_MAX_FILE_SIZE, metavar="BYTES",
                    help="files larger than this are reported (PL001) and skipped (default: 10 MiB)")
+    p.add_argument("--no-cache", action="store_true", help="extract every file; neither read nor write the cache")
+    p.add_argument("--cache-dir", metavar="DIR",
+                   help="where extracted facts are cached between runs (default: $XDG_CACHE_HOME/privacylint, "
+                        "else ~/.cache/privacylint)")
     p.add_argument("--explain", metavar="ID", help="explain a check and exit")
     p.add_argument("--list-checks", action="store_true", help="list the checks and exit")
     p.add_argument("--list-vendors", action="store_true", help="list the vendor catalogue and exit")
@@ -60,13 +70,29 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+class Terminated(BaseException):
+    """SIGTERM (kill, CI cancellation, a supervisor): stop like Ctrl-C, workers included."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
+    _safe_streams()
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
     try:
         return _main(args)
+    except KeyboardInterrupt:
+        _err("privacylint: interrupted")
+        return EXIT_INTERRUPTED
+    except Terminated:
+        _err("privacylint: terminated")
+        return EXIT_TERMINATED
     except UsageError as err:
         _err(f"privacylint: {err}")
     except PolicyError as err:
@@ -78,7 +104,24 @@ def main(argv: list[str] | None = None) -> int:
             raise
         _err(f"privacylint: internal error: {type(err).__name__}: {err}. Please report this "
              "(PRIVACYLINT_DEBUG=1 shows the traceback).")
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return EXIT_ERROR
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+def _safe_streams() -> None:
+    """Whatever the terminal's encoding (PYTHONIOENCODING=ascii, a C locale), a report with
+    non-ASCII paths prints: what cannot be encoded is escaped, not an internal error."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
 
 
 def _main(args: argparse.Namespace) -> int:
@@ -99,8 +142,10 @@ def _main(args: argparse.Namespace) -> int:
     if args.source and not os.path.isdir(args.source):
         raise UsageError(f"--source {args.source} is not a directory")
     policy = load_policy(_rules_path(args.rules), frozenset(SPECS))
+    cache_dir = None if args.no_cache else str(args.cache_dir or default_cache_dir())
     options = Options(enabled=_enabled(args.select, args.ignore), jobs=args.jobs, max_file_size=args.max_file_size,
-                      baseline=_baseline(args.baseline), source=args.source, configs=tuple(args.config))
+                      baseline=_baseline(args.baseline), source=args.source, configs=tuple(args.config),
+                      cache_dir=cache_dir)
     result = run(args.paths, policy, options)
     if args.write_baseline:
         _write(args.write_baseline, baseline.render(result))

@@ -9,14 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 from privacylint.checks import REGISTRY, SPECS
-from privacylint.discover import SiteFile, discover
-from privacylint.extract import extract_file
-from privacylint.facts import FileFacts
+from privacylint.discover import discover
 from privacylint.inventory import inventory, merge
 from privacylint.model import Finding, Result
 from privacylint.policy import Policy
@@ -25,9 +22,9 @@ from privacylint.siteconfig import read_config
 from privacylint.sourcemap import SourceMap
 from privacylint.suppress import Usage, apply_suppressions
 from privacylint.vendors import catalogue
+from privacylint.workers import Job, extract_stream
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
-_PARALLEL_FROM = 48  # below this many files a pool costs more than it saves
 
 
 @dataclass(slots=True)
@@ -39,6 +36,7 @@ class Options:
     baseline: frozenset[str] = frozenset()  # fingerprints of accepted findings
     source: str | None = None  # the site's source tree (source mapping, site config)
     configs: tuple[str, ...] = ()  # site config and header files given explicitly
+    cache_dir: str | None = None  # the fact cache; None: extract every file
 
 
 @dataclass(slots=True)
@@ -71,25 +69,27 @@ def run(roots: list[str], policy: Policy, options: Options | None = None) -> Res
     findings, sites = [], []
     for root in roots:
         files, skipped = discover(root)
-        facts = extract_all(files, policy.site_url, options) + skipped
-        facts.sort(key=lambda f: f.path)
-        site = Site(root, facts, policy, catalogue(), severities,
-                    read_config(root, options.source, options.configs))
+        site = Site(root, [], policy, catalogue(), severities, read_config(root, options.source, options.configs))
+        jobs = [Job(f.abspath, f.relpath, policy.site_url + quote(f.relpath), options.max_file_size) for f in files]
+        for facts in extract_stream(jobs, options.jobs, options.cache_dir):
+            site.add(facts)
+        for facts in skipped:
+            site.add(facts)
+        site.files.sort(key=lambda f: f.path)
         sites.append(site)
         for module in modules:
             if not getattr(module, "AUDITS_SUPPRESSIONS", False):
                 findings.extend(module.check(site))
         result.inventory = merge(result.inventory, inventory(site))
-        result.files += len(facts)
-        result.pages += sum(f.kind == "page" for f in facts)
+        result.files += sum(f.checked for f in site.files)
+        result.pages += sum(f.checked and f.kind == "page" for f in site.files)
     kept, suppressed, usage = apply_suppressions(
         sorted(findings, key=lambda f: f.sort_key()), sites, policy, options.today, options.baseline)
     kept = _one_per_file_and_subject(kept)
     result.suppressed = _one_per_file_and_subject(suppressed, key=lambda s: s.finding)
     audit = Audit(sites, policy, usage, options.today, enabled)
-    for module in modules:
-        if getattr(module, "AUDITS_SUPPRESSIONS", False):
-            kept.extend(module.check(audit))
+    audits = [f for module in modules if getattr(module, "AUDITS_SUPPRESSIONS", False) for f in module.check(audit)]
+    kept.extend(_one_per_file_and_subject(sorted(audits, key=lambda f: f.sort_key())))
     if options.source:
         mapper = SourceMap(options.source, exclude=list(roots))
         kept = [_with_origin(f, mapper) for f in kept]
@@ -117,16 +117,3 @@ def _with_origin(finding: Finding, mapper: SourceMap) -> Finding:
         return finding
     origin = mapper.origin_of(os.path.join(finding.root, finding.path), finding.line)
     return replace(finding, origin=origin) if origin else finding
-
-
-def extract_all(files: list[SiteFile], site_url: str, options: Options) -> list[FileFacts]:
-    jobs = [(f.abspath, f.relpath, site_url + quote(f.relpath), options.max_file_size) for f in files]
-    if options.jobs > 1 and len(jobs) >= _PARALLEL_FROM:
-        chunk = max(1, min(64, len(jobs) // (options.jobs * 8)))
-        with ProcessPoolExecutor(options.jobs) as pool:
-            return list(pool.map(_extract, jobs, chunksize=chunk))
-    return [_extract(job) for job in jobs]
-
-
-def _extract(job: tuple) -> FileFacts:
-    return extract_file(*job)

@@ -87,13 +87,18 @@ class Problem(NamedTuple):
     line: int | None = None
 
 
+_NOT_CHECKED = frozenset({"binary", "too-large", "symlink", "unreadable", "parse"})
+
+
 @dataclass(slots=True)
 class FileFacts:
     path: str  # POSIX, relative to the site root
     kind: str  # page | script | stylesheet | other
     size: int = 0
     requests: list[Request] = field(default_factory=list)
-    links: list[Link] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)  # those that may leave the site, and mailto:
+    local_links: tuple[str, ...] = ()  # hrefs of relative links that stay on the site, as written, once each
+    base: str | None = None  # a <base href> other than the page's own URL
     writes: list[StorageWrite] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
     consent_defaults: list[ConsentDefault] = field(default_factory=list)
@@ -105,6 +110,11 @@ class FileFacts:
     covered: dict[tuple[int, int | None], tuple[int, ...]] = field(default_factory=dict)  # fact position -> directives
     problems: list[Problem] = field(default_factory=list)
 
+    @property
+    def checked(self) -> bool:
+        """Read and analysed (a decode warning still is); a skipped file is not."""
+        return not any(p.subject in _NOT_CHECKED for p in self.problems)
+
     def add_js(self, found) -> None:
         """Add what extract.js found in one script of this file."""
         self.requests.extend(found.requests)
@@ -112,3 +122,29 @@ class FileFacts:
         self.markers.extend(found.markers)
         self.consent_defaults.extend(found.consent_defaults)
         self.implied = tuple(sorted(set(self.implied) | set(found.implied)))
+
+
+# -- the fact cache's form: JSON-safe lists, never pickle (a cache file must not be able to run code)
+_ROWS = (("requests", Request), ("links", Link), ("writes", StorageWrite), ("markers", Marker),
+         ("consent_defaults", ConsentDefault), ("directives", Directive), ("problems", Problem))
+
+
+def facts_to_data(f: FileFacts) -> list:
+    return [f.path, f.kind, f.size, *([list(row) for row in getattr(f, name)] for name, _ in _ROWS),
+            list(f.local_links), f.base, f.autoblock, list(f.implied), [list(c) for c in f.csp],
+            list(f.referrer) if f.referrer else None, [[*key, list(value)] for key, value in f.covered.items()]]
+
+
+def facts_from_data(data: list) -> FileFacts:
+    """The inverse of facts_to_data; raises (TypeError, ValueError...) on anything malformed."""
+    path, kind, size, *rest = data
+    rows, (local, base, autoblock, implied, csp, referrer, covered) = rest[:len(_ROWS)], rest[len(_ROWS):]
+    f = FileFacts(str(path), str(kind), int(size))
+    for (name, cls), values in zip(_ROWS, rows, strict=True):
+        setattr(f, name, [cls(*(tuple(v) if isinstance(v, list) else v for v in row)) for row in values])
+    f.local_links = tuple(map(str, local))
+    f.base, f.autoblock, f.implied = base, autoblock, tuple(implied)
+    f.csp = [tuple(c) for c in csp]
+    f.referrer = tuple(referrer) if referrer else None
+    f.covered = {(line, column): tuple(value) for line, column, value in covered}
+    return f

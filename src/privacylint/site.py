@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 from urllib.parse import unquote
 
 from privacylint.domains import Parties, host_and_path, site_of, split_pattern
+from privacylint.extract.urls import resolve
 from privacylint.facts import JS_LITERAL, FileFacts, Request
 from privacylint.gates import Place
 from privacylint.model import Finding
 from privacylint.policy import Collector, Policy
 from privacylint.siteconfig import SiteConfig
 from privacylint.vendors import Catalogue, Vendor
+
+
+_C0_SPACE = "".join(map(chr, range(0x21)))
 
 
 class Who(NamedTuple):
@@ -74,6 +79,18 @@ def page_key(path: str) -> str:
     return p.strip("/")
 
 
+def _may_name(href: str, last: str) -> bool:
+    """Whether a relative link can name a page whose key ends in `last`: its last path segment is
+    that name (with or without .html), or an index, a dot segment or empty. Cheaper than resolving
+    the links of every page, and it never says no to a link that resolves to the page."""
+    path = href.split("#", 1)[0].split("?", 1)[0].rstrip("/")
+    name = unquote(path.rsplit("/", 1)[-1])
+    for suffix in (".html", ".htm"):
+        if name.endswith(suffix):
+            name = name[:-len(suffix)]
+    return not last or name in ("", ".", "..", "index", last)
+
+
 class Site:
     def __init__(self, root: str, files: list[FileFacts], policy: Policy, catalogue: Catalogue,
                  severities: dict[str, str], config: SiteConfig | None = None):
@@ -86,6 +103,19 @@ class Site:
         self.root_path = host_and_path(policy.site_url)[1]
         self._severities = severities
         self._classified: dict[str, Who | None] = {}
+        self._local: dict[tuple[str, str], str | None] = {}
+        self._local_folder: str | None = None
+
+    def add(self, f: FileFacts) -> None:
+        """Fold one file's facts in as extraction delivers them (in path order). A page's relative
+        links are needed only to find the link to the statement: the others are dropped here, so
+        memory does not grow with the links of every page."""
+        if f.local_links:
+            target = self._statement_key
+            last = target.rsplit("/", 1)[-1]
+            f.local_links = tuple(h for h in f.local_links
+                                  if _may_name(h, last) and self.local_key(f, h) == target)
+        self.files.append(f)
 
     # -- pages and URLs ---------------------------------------------------------------------
     @cached_property
@@ -111,9 +141,40 @@ class Site:
         path = host_and_path(url)[1]
         return unquote(path[len(self.root_path):]) if path.startswith(self.root_path) else None
 
+    @cached_property
+    def _statement_key(self) -> str:
+        return page_key(self.policy.statement_page)
+
     def page_key_of(self, url: str) -> str | None:
         path = self.site_path(url)
         return None if path is None else page_key(path)
+
+    def links_to(self, page: FileFacts, target: str) -> bool:
+        """Whether `page` has a link to the page whose key is `target`."""
+        if any(self.page_key_of(link.url) == target for link in page.links):
+            return True
+        return any(self.local_key(page, href) == target for href in page.local_links)
+
+    def local_key(self, page: FileFacts, href: str) -> str | None:
+        """The page key a relative link of `page` names: path arithmetic, no URL parse (the href
+        has no scheme or authority, extraction made sure), cached per folder."""
+        if page.base is not None:
+            url = resolve(href, page.base)
+            return self.page_key_of(url) if url else None
+        folder = posixpath.dirname(page.path)
+        if folder != self._local_folder:  # pages arrive by path: a folder's pages come together
+            self._local, self._local_folder = {}, folder
+        key = (folder, href)
+        if key not in self._local:
+            path = href.split("#", 1)[0].split("?", 1)[0].strip(_C0_SPACE)
+            if not path:
+                self._local[key] = page_key(page.path)
+            elif path.startswith("/"):  # root-relative: on site.url's host, maybe outside its path
+                inside = path.startswith(self.root_path) or path + "/" == self.root_path
+                self._local[key] = page_key(posixpath.normpath(path)[len(self.root_path) - 1:]) if inside else None
+            else:
+                self._local[key] = page_key(posixpath.normpath(posixpath.join("/" + folder, path)))
+        return self._local[key]
 
     @cached_property
     def script_loads(self) -> dict[str, list[tuple[FileFacts, Request]]]:

@@ -30,7 +30,7 @@ def check(site):
         pages = [p for key, p in site.pages.items()
                  if key != target and not any(r.kind == META_REFRESH for r in p.requests)]
     for page in pages:
-        if not any(site.page_key_of(link.url) == target for link in page.links):
+        if not site.links_to(page, target):
             yield site.finding(
                 SPEC, page.path, None, None, policy.statement_page,
                 f"no link to the privacy statement {policy.statement_page}; add one (a footer link "

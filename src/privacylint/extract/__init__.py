@@ -19,29 +19,48 @@ def kind_of(path: str) -> str | None:
     return KINDS.get(os.path.splitext(path)[1].lower())
 
 
-def extract_file(abspath: str, relpath: str, url: str, max_size: int) -> FileFacts:
-    """Read and extract one file; every failure becomes a PL001 problem, never an exception."""
+def read_file(abspath: str, relpath: str, max_size: int) -> tuple[FileFacts, bytes | None]:
+    """The file's bytes, or None with a PL001 problem: too large, or unreadable."""
     facts = FileFacts(relpath, kind_of(relpath) or "other")
     try:
-        facts.size = os.path.getsize(abspath)
-        if facts.size > max_size:
-            facts.problems.append(Problem(
-                "too-large", "error",
-                f"{facts.size:,} bytes is over the {max_size:,}-byte limit; the file was not checked, so "
-                "nothing it loads can be vouched for (raise the limit with --max-file-size)."))
-            return facts
         with open(abspath, "rb") as fh:
-            data = fh.read()
+            facts.size = os.fstat(fh.fileno()).st_size
+            if facts.size > max_size:
+                facts.problems.append(Problem(
+                    "too-large", "error",
+                    f"{facts.size:,} bytes is over the {max_size:,}-byte limit; the file was not checked, so "
+                    "nothing it loads can be vouched for (raise the limit with --max-file-size)."))
+                return facts, None
+            return facts, fh.read(max_size + 1)
     except OSError as err:
         facts.problems.append(Problem("unreadable", "error", f"cannot be read: {err.strerror or err}"))
-        return facts
+        return facts, None
+
+
+def extract_file(abspath: str, relpath: str, url: str, max_size: int) -> FileFacts:
+    """Read and extract one file; every failure becomes a PL001 problem, never an exception."""
+    facts, data = read_file(abspath, relpath, max_size)
+    if data is not None:
+        extract_data(data, url, facts)
+    return facts
+
+
+def extract_data(data: bytes, url: str, facts: FileFacts) -> None:
+    """Extract facts from a file's bytes into `facts`; a bug on one file is a PL001 problem."""
     try:
         extract_bytes(data, url, facts)
+    except RecursionError:
+        _failed(facts, "it nests too deeply to analyse")
+    except MemoryError:
+        _failed(facts, "it needs more memory than this machine has")
     except Exception as err:  # noqa: BLE001 - a parser bug on one file must not stop the run
-        facts.requests.clear(), facts.links.clear(), facts.writes.clear()
-        facts.problems.append(Problem(
-            "parse", "error", f"could not be analysed ({type(err).__name__}: {err}); please report this."))
-    return facts
+        _failed(facts, f"{type(err).__name__}: {err}; please report this")
+
+
+def _failed(facts: FileFacts, why: str) -> None:
+    facts.requests.clear(), facts.links.clear(), facts.writes.clear(), facts.markers.clear()
+    facts.local_links = ()
+    facts.problems.append(Problem("parse", "error", f"could not be analysed ({why}), so it was not checked."))
 
 
 def extract_bytes(data: bytes, url: str, facts: FileFacts) -> None:

@@ -12,11 +12,11 @@ from lxml import etree
 
 from privacylint.decode import decode
 from privacylint.extract import consent
-from privacylint.extract.css import css_facts
+from privacylint.extract.css import css_facts, might_load
 from privacylint.extract.fallback import LINE_ATTR, parse_fallback
 from privacylint.extract.js import js_facts
 from privacylint.extract.source import Source
-from privacylint.extract.urls import LINK_SCHEMES, resolve
+from privacylint.extract.urls import LINK_SCHEMES, resolve, same_origin_relative
 from privacylint.facts import META_REFRESH, Directive, FileFacts, Link, Marker, Request
 
 # Element -> attributes whose URL the browser fetches while rendering the page.
@@ -73,48 +73,103 @@ def extract_page(text: str, url: str, facts: FileFacts) -> None:
         _PageWalker(Source(text), url, facts).walk(root)
 
 
+# Raw-text pre-checks: whether a page has any of these at all (they only ever say "look", never "skip"
+# something that is there: an entity-encoded style value holds "&", a STYLE attribute is matched too).
+# They run on the lower-cased text, with a literal first so the regex engine can skip ahead.
+_STYLE_VALUE = re.compile(r"""style\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*))""")
+_STYLE_HINT = re.compile(r"url|image-set|src|\\|&|@import")
+_HAS_BACKGROUND = re.compile(r"background\s*=")
+_STYLED = etree.XPath("//*[@style]")
+_WITH_BACKGROUND = etree.XPath("//body[@background]|//table[@background]|//td[@background]|//th[@background]")
+_BACKGROUND = frozenset({"body", "table", "td", "th"})  # obsolete, but it still loads: found by attribute
+_WALKED = tuple(sorted(_HANDLED - _BACKGROUND))
+
+
 class _PageWalker:
+    """One pass over the elements lxml filters in C (those that fetch, navigate or configure);
+    style and background attributes only where the raw text shows one that could load. Relative
+    links that stay on the site are kept as written: no URL parse, no position (only the
+    statement check needs them). Nothing visits every element of the page in Python."""
+
     def __init__(self, source: Source, url: str, facts: FileFacts):
         self.source = source
+        self.url = url
         self.base = url
         self.facts = facts
-        self.noscript = 0
+        self.noscript = False
         self.scripts = 0
         self.referrer: str | None = None  # of the element being read
+        self.inert: set = set()
+        self.live_noscript: set = set()
+        self.directive_of: dict = {}  # element -> index of its directive in facts.directives
 
     def walk(self, root: etree._Element) -> None:
+        text = self.source.text
+        low = text.lower()
         self.base = self._base_url(root)
-        commented = self._comment_directives(root) if "privacylint-ignore" in self.source.text else {}
-        active: list[tuple[etree._Element, int]] = []  # elements carrying a directive, outermost first
-        walker = etree.iterwalk(root, events=("start", "end"))
-        for event, el in walker:
+        local = self.base == self.url
+        if not local:
+            self.facts.base = self.base
+        if "<template" in low:
+            for template in root.iter("template"):
+                self.inert.update(template.iterdescendants())
+        if "<noscript" in low:
+            for noscript in root.iter("noscript"):
+                if noscript not in self.inert:
+                    self.live_noscript.update(noscript.iterdescendants())
+        if "privacylint-ignore" in text:
+            self._directives(root)
+        hrefs: dict[str, None] = {}
+        for el in root.iter(*_WALKED):
+            if el in self.inert:
+                continue
             tag = el.tag
-            if not isinstance(tag, str):
-                continue
-            if event == "end":
-                self.noscript -= tag == "noscript"
-                if active and active[-1][0] is el:
-                    active.pop()
-                continue
-            if tag == "template":
-                walker.skip_subtree()
-                continue
-            self.noscript += tag == "noscript"
-            directive = el.get(IGNORE_ATTR)
-            if directive is not None or el in commented:
-                active.append((el, self._directive(el, tag, directive, commented.get(el))))
-            mark = self._mark() if active else None
-            if tag in _HANDLED:
-                self._element(tag, el)
-            style = el.get("style")
-            if style:
-                self._style_attribute(style, el)
-            if mark:
-                self._cover(mark, tuple(i for _, i in active))
-        if "tarteaucitron" in self.source.text:
+            if local and (tag == "a" or tag == "area") and el.get("ping") is None:
+                href = el.get("href")
+                if href is None:
+                    continue
+                if same_origin_relative(href):
+                    hrefs[href] = None
+                    continue
+            self._visit(el, tag, self._element)
+        self.facts.local_links = tuple(hrefs)
+        if "background" in low and _HAS_BACKGROUND.search(low):
+            for el in _WITH_BACKGROUND(root):
+                if el not in self.inert:
+                    self._visit(el, el.tag, self._element)
+        if "style" in low and any(_STYLE_HINT.search(m.group(m.lastindex or 0) or "")
+                                  for m in _STYLE_VALUE.finditer(low)):
+            for el in _STYLED(root):
+                style = el.get("style")
+                if el not in self.inert and might_load(style):
+                    self._visit(el, el.tag, lambda tag, e: self._style_attribute(style, e))
+        self.noscript = False
+        if "tarteaucitron" in text:
             self._tarteaucitron_placeholders(root)
-        if "complianz" in self.source.text:
+        if "complianz" in text:
             self._complianz_categories()
+
+    def _visit(self, el, tag: str, handle) -> None:
+        """Handle one element, with its <noscript> state and the suppressions that cover it."""
+        self.noscript = el in self.live_noscript or tag == "noscript"
+        if not self.directive_of:
+            handle(tag, el)
+            return
+        active = tuple(self.directive_of[a] for a in (el, *el.iterancestors()) if a in self.directive_of)
+        mark = self._mark()
+        handle(tag, el)
+        if active:
+            self._cover(mark, tuple(sorted(active)))
+
+    def _directives(self, root: etree._Element) -> None:
+        """Register every suppression, in document order: attributes, and comments before an element."""
+        commented = self._comment_directives(root)
+        for el in root.iter():
+            if not isinstance(el.tag, str) or el in self.inert:
+                continue
+            attribute = el.get(IGNORE_ATTR)
+            if attribute is not None or el in commented:
+                self.directive_of[el] = self._directive(el, el.tag, attribute, commented.get(el))
 
     def _comment_directives(self, root: etree._Element) -> dict:
         """<!-- privacylint-ignore ... --> comments -> the element each one precedes (None: the file)."""

@@ -14,14 +14,16 @@ and implied-consent settings by extract.consent.
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from privacylint.extract import consent
 from privacylint.extract.urls import resolve
 from privacylint.facts import JS_LITERAL, JS_LOAD, ConsentDefault, Marker, Request, StorageWrite
+from privacylint.domains import split_pattern
 from privacylint.vendors import catalogue
 
 _SCAN = re.compile(r"""//|/\*|["'`/]""")
@@ -160,7 +162,57 @@ class JsResult:
         return None
 
 
+# A data file (Sphinx's searchindex.js: `Search.setIndex({...})`, `var DATA = {...};`): one JSON
+# literal, passed to a call or assigned. JSON cannot load anything; the code that reads it is elsewhere.
+_DATA_HEAD = re.compile(r"\s*(?:(?:var|let|const)\s+[\w$]+\s*=\s*|[\w$][\w$.]*\s*=\s*|[\w$][\w$.]*\()\s*(?=[\[{])")
+_DATA_TAIL = re.compile(r"\)?\s*;?\s*\Z")
+_DATA_FROM = 64 * 1024  # smaller scripts cost little to scan
+
+
+def is_data(js: str) -> bool:
+    """True when the script is one JSON literal, called or assigned (checked by parsing it)."""
+    if len(js) < _DATA_FROM:
+        return False
+    head = _DATA_HEAD.match(js)
+    if not head:
+        return False
+    call = js[head.start():head.end()].rstrip().endswith("(")
+    body = js[head.end():].rstrip().rstrip(";").rstrip()
+    if call:
+        if not body.endswith(")"):
+            return False
+        body = body[:-1]
+    try:
+        json.loads(body)
+    except ValueError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _relevant() -> re.Pattern:
+    """One pattern for every token that extraction could act on: sinks, storage and cookie APIs,
+    consent managers' names, escapes (a host may be written \\x2e), and the catalogue's hosts
+    and snippet anchors. A script with none of them yields no fact and is not scanned further."""
+    cat = catalogue()
+    tokens = {"src", "fetch", "sendBeacon", "importScripts", "getScript", "import", "EventSource", "WebSocket",
+              "Worker", "open", "ookie", "Storage", "onsent", "Cookiebot", "Optanon", "OneTrust", "Onetrust",
+              "onAccept", "cmplz", "cookieyes", "ucEvent", "UC_UI", "klaro", "_iub", "tarteaucitron", "gtag",
+              "\\x", "\\u", "%2"}
+    for vendor in cat.vendors.values():
+        tokens.update(split_pattern(h)[0] for h in vendor.hosts)
+        tokens.update(max(re.findall(r"[\w$.]+", m), key=len) for m in vendor.markers)
+        tokens.update(p.strip("/") for p in vendor.paths)
+    return re.compile("|".join(sorted(map(re.escape, filter(None, tokens)), key=len, reverse=True)))
+
+
+def might_act(js: str) -> bool:
+    return _relevant().search(js) is not None and not is_data(js)
+
+
 def extract_js(js: str) -> JsResult:
+    if not might_act(js):
+        return JsResult([], [], [], [], ())
     s = scan(js)
     requests: list[JsRequest] = []
     url_vars: dict[str, str] = {}

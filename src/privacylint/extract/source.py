@@ -12,19 +12,32 @@ from itertools import accumulate
 class Source:
     def __init__(self, text: str):
         self.text = text
-        self.lines = text.split("\n")
+        self._lines: list[str] | None = None
         self._starts: list[int] | None = None
+        self._direct = 0  # positions computed without the line table
         self._seen: Counter = Counter()
         self._hits: dict[tuple[str, int], list[int]] = {}  # a minified page has thousands of tags per line
 
     @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
+
+    @property
     def starts(self) -> list[int]:
+        """Offsets where lines start (map and accumulate run in C: no Python loop over the lines)."""
         if self._starts is None:
-            self._starts = [0, *accumulate(len(line) + 1 for line in self.lines[:-1])]
+            self._starts = [0, *accumulate(map(_PLUS_ONE, map(len, self.lines[:-1])))]
         return self._starts
 
     def position(self, offset: int) -> tuple[int, int]:
-        """1-based (line, column) of a character offset."""
+        """1-based (line, column) of a character offset. The first few are counted directly; a
+        file with many facts gets its line table (most pages have two or three facts)."""
+        if self._starts is None and self._direct < 8:
+            self._direct += 1
+            line_start = self.text.rfind("\n", 0, offset) + 1
+            return self.text.count("\n", 0, line_start) + 1, offset - line_start + 1
         line = bisect_right(self.starts, offset)
         return line, offset - self.starts[line - 1] + 1
 
@@ -57,6 +70,9 @@ class Source:
         if key not in self._hits:
             self._hits[key] = [m.start() for m in _tag_pattern(tag).finditer(self.lines[line - 1])]
         return self._hits[key]
+
+
+_PLUS_ONE = (1).__add__
 
 
 @lru_cache(maxsize=None)

@@ -1,0 +1,126 @@
+"""The fact cache: extraction runs only for files whose bytes changed (like ruff's cache).
+
+An entry is keyed by the file's content hash, the URL it is read at (facts hold resolved URLs),
+and the versions of the tool, the vendor catalogue and the extraction code, so any of those
+changing is a miss, never a stale fact. Checks always re-run: they are cheap and depend on
+rules.yaml.
+
+Storage is one SQLite file: safe for concurrent runs (readers and a writer at once, writes in
+short transactions), and anything wrong with it (corrupt, locked too long, another schema, a
+malformed entry) is a miss, never a crash. Entries are JSON, never pickle: a cache file must
+not be able to run code. The default place is the user's cache folder, not the repository,
+so a pull request cannot bring its own cache entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import zlib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from privacylint import __version__
+from privacylint.facts import FileFacts, facts_from_data, facts_to_data
+
+_SCHEMA = 1
+_FILE = "facts-v1.sqlite"
+_TIMEOUT = 5.0  # seconds to wait for another run's write lock before giving up on a write
+
+
+def default_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "privacylint"
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """The tool's version and a hash of everything extraction depends on: its code and the catalogue."""
+    digest = hashlib.sha256(f"{__version__}\0{_SCHEMA}".encode())
+    package = resources.files("privacylint")
+    parts = sorted(p for p in package.joinpath("extract").iterdir() if p.name.endswith(".py"))
+    parts += [package.joinpath(name) for name in ("decode.py", "facts.py", "vendors.py", "data/vendors.yaml")]
+    for part in parts:
+        digest.update(part.name.encode())
+        digest.update(part.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def entry_key(content: bytes, url: str) -> str:
+    digest = hashlib.blake2b(content, digest_size=20)
+    digest.update(b"\0" + url.encode("utf-8", "surrogatepass") + b"\0" + code_version().encode())
+    return digest.hexdigest()
+
+
+class FactCache:
+    """Open once per run in the parent (writes) and once per worker (reads)."""
+
+    def __init__(self, folder: str | os.PathLike):
+        self.path = Path(folder) / _FILE
+        self.db: sqlite3.Connection | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=_TIMEOUT, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
+        except (OSError, sqlite3.Error):
+            self._reset()
+
+    def _reset(self) -> None:
+        """A cache that cannot be opened is set aside (a corrupt file is deleted) and not used."""
+        if self.db is not None:
+            try:
+                self.db.close()
+            except sqlite3.Error:
+                pass
+        self.db = None
+        try:
+            with open(self.path, "rb") as fh:
+                header = fh.read(16)
+            if header and header != b"SQLite format 3\0":
+                os.unlink(self.path)
+        except OSError:
+            pass
+
+    def get(self, key: str) -> FileFacts | None:
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT data FROM facts WHERE key = ?", (key,)).fetchone()
+            return facts_from_data(json.loads(zlib.decompress(row[0]))) if row else None
+        except sqlite3.DatabaseError:
+            self._reset()
+        except Exception:  # noqa: BLE001 - a malformed entry of any shape is a miss
+            pass
+        return None
+
+    def put_many(self, entries: list[tuple[str, FileFacts]]) -> None:
+        if self.db is None or not entries:
+            return
+        rows = [(key, zlib.compress(json.dumps(facts_to_data(f), separators=(",", ":")).encode(), 1))
+                for key, f in entries]
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("INSERT OR REPLACE INTO facts (key, data) VALUES (?, ?)", rows)
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError:  # locked by another run for too long: this run's entries are skipped
+            self._rollback()
+        except sqlite3.DatabaseError:
+            self._reset()
+
+    def _rollback(self) -> None:
+        try:
+            self.db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+    def close(self) -> None:
+        if self.db is not None:
+            try:
+                self.db.close()
+            except sqlite3.Error:
+                pass
+            self.db = None

@@ -1,0 +1,120 @@
+"""Extraction in a process pool: in parallel, in path order, streamed, and never outliving the run.
+
+Workers are forked, read their files, and return one compact FileFacts each; the parent folds
+them into the site as they arrive (imap, in chunks), so no list of every fact of every page is
+built. With a cache, a worker hashes the bytes and returns the cached facts when the key is known;
+new facts come back with their key and the parent stores them (one writer).
+
+Shutdown: workers ask the kernel to kill them when the parent dies (PR_SET_PDEATHSIG), ignore
+Ctrl-C (the parent handles it and terminates them), and run with the cyclic GC off: facts are
+acyclic, and collection cost 6% of extraction.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import signal
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from privacylint.cache import FactCache, entry_key
+from privacylint.extract import extract_data, read_file
+from privacylint.facts import FileFacts
+
+PARALLEL_FROM = 48  # below this many files a pool costs more than it saves
+_BATCH = 256  # cache entries written per transaction
+
+_cache: FactCache | None = None  # a worker's own connection
+
+
+class Job(NamedTuple):
+    abspath: str
+    relpath: str
+    url: str
+    max_size: int
+
+
+def extract_stream(jobs: list[Job], processes: int, cache_dir: str | None) -> Iterator[FileFacts]:
+    """FileFacts of every job, in the jobs' order."""
+    writer = FactCache(cache_dir) if cache_dir else None
+    pending: list[tuple[str, FileFacts]] = []
+    try:
+        for facts, key in _results(jobs, processes, cache_dir):
+            if key and writer:
+                pending.append((key, facts))
+                if len(pending) >= _BATCH:
+                    writer.put_many(pending)
+                    pending = []
+            yield facts
+        if writer:
+            writer.put_many(pending)
+    finally:
+        if writer:
+            writer.close()
+
+
+def _results(jobs: list[Job], processes: int, cache_dir: str | None) -> Iterator[tuple[FileFacts, str | None]]:
+    if processes <= 1 or len(jobs) < PARALLEL_FROM:
+        yield from _inline(jobs, cache_dir)
+        return
+    chunk = max(1, min(32, len(jobs) // (processes * 8)))
+    pool = multiprocessing.get_context("fork").Pool(processes, initializer=_start, initargs=(cache_dir, os.getpid()))
+    try:
+        yield from pool.imap(work, jobs, chunksize=chunk)
+        pool.close()
+    finally:
+        pool.terminate()  # on Ctrl-C, SIGTERM or an error too: no worker outlives the run
+        pool.join()
+
+
+def _inline(jobs: list[Job], cache_dir: str | None) -> Iterator[tuple[FileFacts, str | None]]:
+    global _cache
+    _cache = FactCache(cache_dir) if cache_dir else None
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for job in jobs:
+            yield work(job)
+    finally:
+        if enabled:
+            gc.enable()
+        if _cache:
+            _cache.close()
+        _cache = None
+
+
+def _start(cache_dir: str | None, parent: int) -> None:
+    global _cache
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    gc.disable()
+    _cache = FactCache(cache_dir) if cache_dir else None
+
+
+def _die_with_parent(parent: int) -> None:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: Linux; elsewhere the pool's own shutdown applies
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def work(job: Job) -> tuple[FileFacts, str | None]:
+    """(facts, the cache key to store them under, or None when they came from the cache or are not cached)."""
+    facts, data = read_file(job.abspath, job.relpath, job.max_size)
+    if data is None:
+        return facts, None
+    key = entry_key(data, job.url) if _cache else None
+    if key:
+        cached = _cache.get(key)
+        if cached is not None and cached.path == job.relpath:
+            return cached, None
+    extract_data(data, job.url, facts)
+    return facts, key

@@ -1,0 +1,32 @@
+"""Real documentation, as the benchmark lints it: the git manual from Debian's git-doc package,
+with the benchmark's seeded vendor snippets. The report must stay what it was before the speed
+work (tests/golden/realdocs-git.json, made by the code before it): same findings, same order."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+from conftest import REPO, needs
+
+from privacylint import cli
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+import corpus  # noqa: E402
+
+GOLDEN = REPO / "tests" / "golden" / "realdocs-git.json"
+
+
+def test_git_manual_report_is_unchanged(tmp_path, monkeypatch, capsys):
+    needs("the git manual", os.path.isdir(corpus.SOURCES["git"]), "install it with: apt-get install git-doc")
+    corpus.build("git", corpus.SOURCES["git"], tmp_path / "docs")
+    (tmp_path / "rules.yaml").write_text(corpus.RULES, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    report = tmp_path / "report.json"
+    for jobs in ("1", "2"):
+        cli.main(["docs/git", "--format", f"json={report}", "--jobs", jobs, "--no-cache"])
+        got = json.loads(report.read_text(encoding="utf-8"))
+        got["stats"]["seconds"] = 0
+        got.pop("policy", None)
+        assert got == json.loads(GOLDEN.read_text(encoding="utf-8"))
