@@ -151,7 +151,7 @@ def test_internal_error_is_a_message_not_a_traceback(clean, capsys, monkeypatch)
     def boom(*args, **kwargs):
         raise KeyError("surprise")
 
-    monkeypatch.setattr(cli, "run", boom)
+    monkeypatch.setattr("privacylint.engine.run", boom)
     code, _, err = run_cli("_site", capsys=capsys)
     assert code == 2 and "internal error: KeyError" in err and "Traceback" not in err
 

@@ -111,3 +111,13 @@ def test_parties():
 ])
 def test_inline_snippets_are_recognised(snippet, vendor):
     assert [v for _, v, _ in catalogue().markers_in(snippet)] == [vendor]
+
+
+def test_compiled_catalogue_is_current():
+    """vendors.json is vendors.yaml compiled; regenerate it with `python -m privacylint.vendors`."""
+    from importlib import resources
+
+    from privacylint.vendors import compiled_catalogue
+
+    committed = resources.files("privacylint").joinpath("data/vendors.json").read_text(encoding="utf-8")
+    assert committed == compiled_catalogue(), "run: python -m privacylint.vendors > src/privacylint/data/vendors.json"

@@ -14,14 +14,12 @@ import sys
 import threading
 from pathlib import Path
 
-from privacylint import __version__, baseline
-from privacylint.cache import default_dir as default_cache_dir
-from privacylint.checks import REGISTRY, SPECS
-from privacylint.engine import DEFAULT_MAX_FILE_SIZE, Options, run
-from privacylint.model import SEVERITIES, SEVERITY_RANK
-from privacylint.policy import PolicyError, load_policy
-from privacylint.report import FORMATS
-from privacylint.vendors import catalogue
+from privacylint import __version__
+from privacylint.model import DEFAULT_MAX_FILE_SIZE, SEVERITIES, SEVERITY_RANK
+from privacylint.report import FORMAT_NAMES, FORMATS
+
+# The pipeline (lxml, the catalogue, tldextract, ruamel) is imported when a command needs it:
+# `--version` and `--help` stay instant.
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells report them
@@ -40,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH", help="built site directory (e.g. _site, public)")
     p.add_argument("--rules", metavar="FILE", help="policy file (default: rules.yaml, searched upward)")
     p.add_argument("--format", action="append", metavar="NAME[=FILE]", default=[],
-                   help=f"report format ({', '.join(FORMATS)}); repeat to write several, FILE to write to a file")
+                   help=f"report format ({', '.join(FORMAT_NAMES)}); repeat to write several, FILE to write to a file")
     p.add_argument("--fail-on", choices=SEVERITIES, default="error",
                    help="lowest severity that makes the exit code 1 (default: error)")
     p.add_argument("--exit-zero", action="store_true",
@@ -95,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_TERMINATED
     except UsageError as err:
         _err(f"privacylint: {err}")
-    except PolicyError as err:
+    except _policy_error() as err:
         _err(str(err))
         count = len(err.issues)
         _err(f"privacylint: {count} problem{'s' if count != 1 else ''} in {err.path}; nothing was checked.")
@@ -108,6 +106,12 @@ def main(argv: list[str] | None = None) -> int:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     return EXIT_ERROR
+
+
+def _policy_error() -> type[Exception]:
+    from privacylint.policy import PolicyError
+
+    return PolicyError
 
 
 def _main_thread() -> bool:
@@ -125,6 +129,12 @@ def _safe_streams() -> None:
 
 
 def _main(args: argparse.Namespace) -> int:
+    from privacylint import baseline
+    from privacylint.cache import default_dir as default_cache_dir
+    from privacylint.checks import SPECS
+    from privacylint.engine import Options, run
+    from privacylint.policy import load_policy
+
     formats = _formats(args.format)
     if args.explain:
         return _print(explain(args.explain))
@@ -163,6 +173,8 @@ def _main(args: argparse.Namespace) -> int:
 
 
 def _baseline(path: str | None) -> frozenset[str]:
+    from privacylint import baseline
+
     if not path:
         return frozenset()
     try:
@@ -192,6 +204,8 @@ def _formats(specs: list[str]) -> list[tuple[str | None, str]]:
 
 
 def _enabled(select: str | None, ignore: str | None) -> frozenset[str]:
+    from privacylint.checks import SPECS
+
     def pick(spec: str) -> set[str]:
         chosen = set()
         for token in filter(None, (t.strip().upper() for t in spec.split(","))):
@@ -220,6 +234,8 @@ def _rules_path(given: str | None) -> str:
 
 
 def explain(check_id: str) -> str:
+    from privacylint.checks import REGISTRY
+
     module = next((m for m in REGISTRY if m.SPEC.id == check_id.upper()), None)
     if module is None:
         raise UsageError(f"unknown check '{check_id}' (privacylint --list-checks)")
@@ -229,6 +245,8 @@ def explain(check_id: str) -> str:
 
 
 def list_checks(fmt: str) -> str:
+    from privacylint.checks import SPECS
+
     if fmt == "json":
         import json
         return json.dumps([{"id": s.id, "name": s.name, "severity": s.severity, "summary": s.summary}
@@ -237,6 +255,8 @@ def list_checks(fmt: str) -> str:
 
 
 def list_vendors(fmt: str) -> str:
+    from privacylint.vendors import catalogue
+
     vendors = sorted(catalogue().vendors.values(), key=lambda v: v.id)
     if fmt == "json":
         import json

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import tldextract
 from ada_url import URL
 
-_PSL = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+
+@lru_cache(maxsize=1)
+def _psl():
+    """tldextract's bundled list, offline; imported on first use (it imports requests: 0.1 s)."""
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 
 def parse_url(url: str):
@@ -40,11 +45,11 @@ def host_and_path(url: str) -> tuple[str | None, str]:
 @lru_cache(maxsize=65536)
 def site_of(host: str) -> str:
     """Registrable domain of a host; a host that is itself a public suffix or an IP is its own site."""
-    return _PSL(host).top_domain_under_public_suffix or host
+    return _psl()(host).top_domain_under_public_suffix or host
 
 
 def is_public_suffix(name: str) -> bool:
-    ext = _PSL(name)
+    ext = _psl()(name)
     return not ext.domain and bool(ext.suffix)
 
 

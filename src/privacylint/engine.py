@@ -15,7 +15,7 @@ from urllib.parse import quote
 from privacylint.checks import REGISTRY, SPECS
 from privacylint.discover import discover
 from privacylint.inventory import inventory, merge
-from privacylint.model import Finding, Result
+from privacylint.model import DEFAULT_MAX_FILE_SIZE, Finding, Result
 from privacylint.policy import Policy
 from privacylint.site import Site
 from privacylint.siteconfig import read_config
@@ -24,7 +24,6 @@ from privacylint.suppress import Usage, apply_suppressions
 from privacylint.vendors import catalogue
 from privacylint.workers import Job, extract_stream
 
-DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 
 
 @dataclass(slots=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 SEVERITIES = ("error", "warning", "note")
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 SEVERITY_RANK = {"note": 1, "warning": 2, "error": 3}
 
 

@@ -8,7 +8,7 @@ time. A cheap pre-filter keeps it off CSS that cannot name a URL (most style att
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from functools import lru_cache
 
 import tinycss2
 
@@ -26,11 +26,20 @@ def might_load(css: str) -> bool:
     return any(hint in low for hint in _HINTS)
 
 
-def css_urls(css: str) -> Iterator[tuple[int, int, str, str]]:
+def css_urls(css: str) -> tuple[tuple[int, int, str, str], ...]:
     """(line, column, kind, raw URL), 1-based within `css`, of every URL the browser would fetch,
-    in source order."""
+    in source order. A site's pages repeat the same <style> blocks: small ones are read once."""
     if not might_load(css):
-        return
+        return ()
+    return _css_urls_memo(css) if len(css) <= 64 * 1024 else _css_urls(css)
+
+
+@lru_cache(maxsize=256)
+def _css_urls_memo(css: str) -> tuple[tuple[int, int, str, str], ...]:
+    return _css_urls(css)
+
+
+def _css_urls(css: str) -> tuple[tuple[int, int, str, str], ...]:
     found = []
     stack = [iter(tinycss2.parse_component_value_list(css, skip_comments=True))]
     import_next = False
@@ -58,7 +67,7 @@ def css_urls(css: str) -> Iterator[tuple[int, int, str, str]]:
                 stack.append(iter(node.arguments))
         elif kind in ("() block", "[] block", "{} block"):
             stack.append(iter(node.content))
-    yield from sorted(found, key=lambda u: (u[0], abs(u[1])))
+    return tuple(sorted(found, key=lambda u: (u[0], abs(u[1]))))
 
 
 def _urls_of(node) -> list[tuple[int, int, str]]:
@@ -82,7 +91,7 @@ def _with_kind(urls, kind: str) -> list[tuple[int, int, str, str]]:
 
 def css_facts(css: str, base: str, position, noscript: bool = False, kind_suffix: str = "") -> list[Request]:
     """Requests of a stylesheet; `position` maps an offset in `css` to (line, column)."""
-    found = list(css_urls(css))
+    found = css_urls(css)
     if not found:
         return []
     starts = _line_starts(css)

@@ -210,7 +210,24 @@ def might_act(js: str) -> bool:
     return _relevant().search(js) is not None and not is_data(js)
 
 
+_MEMO_UP_TO = 64 * 1024  # scripts up to this size are analysed once per worker, whatever page holds them
+
+
 def extract_js(js: str) -> JsResult:
+    """What a script does, by offset. Documentation sites repeat the same inline scripts on every
+    page (theme, search options, the analytics snippet): those are analysed once. The result is
+    shared: callers must not change it."""
+    if len(js) <= _MEMO_UP_TO:
+        return _extract_js_memo(js)
+    return _extract_js(js)
+
+
+@lru_cache(maxsize=256)
+def _extract_js_memo(js: str) -> JsResult:
+    return _extract_js(js)
+
+
+def _extract_js(js: str) -> JsResult:
     if not might_act(js):
         return JsResult([], [], [], [], ())
     s = scan(js)

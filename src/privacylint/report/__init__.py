@@ -1,6 +1,30 @@
-"""Output formats: each a pure function of the Result, returning the text to write."""
+"""Output formats: each a pure function of the Result, returning the text to write.
 
-from privacylint.report import concise, github, json_format, junit, markdown, sarif, text
+Renderers are imported when used, so that `--version` and `--help` import none of them.
+"""
 
-FORMATS = {"text": text.render, "concise": concise.render, "json": json_format.render, "github": github.render,
-           "sarif": sarif.render, "junit": junit.render, "markdown": markdown.render}
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from importlib import import_module
+
+FORMAT_NAMES = ("text", "concise", "json", "github", "sarif", "junit", "markdown")
+_MODULE = {"json": "json_format"}
+
+
+class _Formats(Mapping):
+    """Format name -> render function, imported on first use."""
+
+    def __getitem__(self, name: str):
+        if name not in FORMAT_NAMES:
+            raise KeyError(name)
+        return import_module(f"privacylint.report.{_MODULE.get(name, name)}").render
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(FORMAT_NAMES)
+
+    def __len__(self) -> int:
+        return len(FORMAT_NAMES)
+
+
+FORMATS = _Formats()
