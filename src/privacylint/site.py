@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
@@ -79,18 +80,6 @@ def page_key(path: str) -> str:
     return p.strip("/")
 
 
-def _may_name(href: str, last: str) -> bool:
-    """Whether a relative link can name a page whose key ends in `last`: its last path segment is
-    that name (with or without .html), or an index, a dot segment or empty. Cheaper than resolving
-    the links of every page, and it never says no to a link that resolves to the page."""
-    path = href.split("#", 1)[0].split("?", 1)[0].rstrip("/")
-    name = unquote(path.rsplit("/", 1)[-1])
-    for suffix in (".html", ".htm"):
-        if name.endswith(suffix):
-            name = name[:-len(suffix)]
-    return not last or name in ("", ".", "..", "index", last)
-
-
 class Site:
     def __init__(self, root: str, files: list[FileFacts], policy: Policy, catalogue: Catalogue,
                  severities: dict[str, str], config: SiteConfig | None = None):
@@ -111,10 +100,9 @@ class Site:
         links are needed only to find the link to the statement: the others are dropped here, so
         memory does not grow with the links of every page."""
         if f.local_links:
-            target = self._statement_key
-            last = target.rsplit("/", 1)[-1]
+            target, may_name = self._statement_key, self._may_name_statement
             f.local_links = tuple(h for h in f.local_links
-                                  if _may_name(h, last) and self.local_key(f, h) == target)
+                                  if (may_name(h) or "%" in h) and self.local_key(f, h) == target)
         self.files.append(f)
 
     # -- pages and URLs ---------------------------------------------------------------------
@@ -144,6 +132,16 @@ class Site:
     @cached_property
     def _statement_key(self) -> str:
         return page_key(self.policy.statement_page)
+
+    @cached_property
+    def _may_name_statement(self):
+        """A test, one regex call, of whether a relative link can name the statement: the last
+        segment of its path is the statement's name (with or without .html), an index, a dot
+        segment or empty. It never says no to a link that resolves to the statement; links with
+        percent-escapes are resolved in any case."""
+        last = re.escape(self._statement_key.rsplit("/", 1)[-1])
+        name = rf"{last}(?:\.html?)?|" if last else ""
+        return re.compile(rf"^/*(?:[?#]|$)|(?:^|/)(?:{name}index\.html?|\.{{1,2}})/*(?:[?#]|$)").search
 
     def page_key_of(self, url: str) -> str | None:
         path = self.site_path(url)

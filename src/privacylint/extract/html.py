@@ -39,10 +39,12 @@ _MAX_LXML_LINES = 65000  # libxml2 keeps line numbers in 16 bits
 IGNORE_ATTR = "data-privacylint-ignore"
 
 
-def parse_html(text: str) -> etree._Element | None:
+def parse_html(text: str, encoded: bytes | None = None) -> etree._Element | None:
+    """The page's tree: lxml, or the fallback builder where libxml2 would lose something.
+    `encoded` is the text as UTF-8, when the caller has it already."""
     if text.count("\n") < _MAX_LXML_LINES:
         parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, no_network=True)
-        root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
+        root = etree.fromstring(encoded if encoded is not None else text.encode("utf-8", "surrogatepass"), parser)
         if not any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
             return root
     return parse_fallback(text)
@@ -68,17 +70,20 @@ def visible_text(data: bytes) -> str:
 
 
 def extract_page(text: str, url: str, facts: FileFacts) -> None:
-    root = parse_html(text)
+    encoded = text.encode("utf-8", "surrogatepass")
+    root = parse_html(text, encoded)
     if root is not None:
-        _PageWalker(Source(text), url, facts).walk(root)
+        # Lower-cased bytes for the raw-text pre-checks: bytes.lower is ASCII-only and several
+        # times faster than str.lower on pages with non-ASCII text; tags and attributes are ASCII.
+        _PageWalker(Source(text), url, facts).walk(root, encoded.lower())
 
 
 # Raw-text pre-checks: whether a page has any of these at all (they only ever say "look", never "skip"
 # something that is there: an entity-encoded style value holds "&", a STYLE attribute is matched too).
 # They run on the lower-cased text, with a literal first so the regex engine can skip ahead.
-_STYLE_VALUE = re.compile(r"""style\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*))""")
-_STYLE_HINT = re.compile(r"url|image-set|src|\\|&|@import")
-_HAS_BACKGROUND = re.compile(r"background\s*=")
+_STYLE_VALUE = re.compile(rb"""style\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*))""")
+_STYLE_HINT = re.compile(rb"url|image-set|src|\\|&|@import")
+_HAS_BACKGROUND = re.compile(rb"background\s*=")
 _STYLED = etree.XPath("//*[@style]")
 _WITH_BACKGROUND = etree.XPath("//body[@background]|//table[@background]|//td[@background]|//th[@background]")
 _BACKGROUND = frozenset({"body", "table", "td", "th"})  # obsolete, but it still loads: found by attribute
@@ -103,17 +108,16 @@ class _PageWalker:
         self.live_noscript: set = set()
         self.directive_of: dict = {}  # element -> index of its directive in facts.directives
 
-    def walk(self, root: etree._Element) -> None:
+    def walk(self, root: etree._Element, low: bytes) -> None:
         text = self.source.text
-        low = text.lower()
         self.base = self._base_url(root)
         local = self.base == self.url
         if not local:
             self.facts.base = self.base
-        if "<template" in low:
+        if b"<template" in low:
             for template in root.iter("template"):
                 self.inert.update(template.iterdescendants())
-        if "<noscript" in low:
+        if b"<noscript" in low:
             for noscript in root.iter("noscript"):
                 if noscript not in self.inert:
                     self.live_noscript.update(noscript.iterdescendants())
@@ -133,11 +137,11 @@ class _PageWalker:
                     continue
             self._visit(el, tag, self._element)
         self.facts.local_links = tuple(hrefs)
-        if "background" in low and _HAS_BACKGROUND.search(low):
+        if b"background" in low and _HAS_BACKGROUND.search(low):
             for el in _WITH_BACKGROUND(root):
                 if el not in self.inert:
                     self._visit(el, el.tag, self._element)
-        if "style" in low and any(_STYLE_HINT.search(m.group(m.lastindex or 0) or "")
+        if b"style" in low and any(_STYLE_HINT.search(m.group(m.lastindex or 0) or b"")
                                   for m in _STYLE_VALUE.finditer(low)):
             for el in _STYLED(root):
                 style = el.get("style")
