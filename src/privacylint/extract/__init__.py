@@ -7,7 +7,7 @@ import os
 from privacylint.decode import decode, is_binary
 from privacylint.extract.css import css_facts
 from privacylint.extract.html import extract_page
-from privacylint.extract.js import js_facts
+from privacylint.extract.js import is_data, js_facts
 from privacylint.extract.source import Source
 from privacylint.facts import FileFacts, Problem
 
@@ -19,13 +19,22 @@ def kind_of(path: str) -> str | None:
     return KINDS.get(os.path.splitext(path)[1].lower())
 
 
+DATA_SCRIPT_FACTOR = 8  # a script up to 8x the size limit is still read to see whether it is only data
+
+
 def read_file(abspath: str, relpath: str, max_size: int) -> tuple[FileFacts, bytes | None]:
-    """The file's bytes, or None with a PL001 problem: too large, or unreadable."""
+    """The file's bytes, or None with a PL001 problem: too large, or unreadable.
+
+    A script over the limit that is only data (a documentation search index: one JSON literal)
+    loads nothing: it is recognised with one linear pattern and passes without a problem."""
     facts = FileFacts(relpath, kind_of(relpath) or "other")
     try:
         with open(abspath, "rb") as fh:
             facts.size = os.fstat(fh.fileno()).st_size
             if facts.size > max_size:
+                if facts.kind == "script" and facts.size <= max_size * DATA_SCRIPT_FACTOR \
+                        and is_data(decode(fh.read(facts.size + 1), "script")[0], 0):
+                    return facts, None
                 facts.problems.append(Problem(
                     "too-large", "error",
                     f"{facts.size:,} bytes is over the {max_size:,}-byte limit; the file was not checked, so "
