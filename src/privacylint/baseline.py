@@ -21,14 +21,21 @@ def render(result: Result) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
+_SHAPE = ('a JSON object {"version": 1, "findings": [{"fingerprint": ...}, ...]}, as --write-baseline writes it')
+
+
 def load(path: str) -> frozenset[str]:
     try:
         with open(path, encoding="utf-8") as fh:
             doc = json.load(fh)
-        if doc.get("version") != 1:
-            raise BaselineError(f"{path}: not a privacylint baseline, version 1")
-        return frozenset(entry["fingerprint"] for entry in doc["findings"])
     except OSError as err:
         raise BaselineError(f"{path}: cannot read the baseline ({err.strerror or err})") from None
-    except (ValueError, KeyError, TypeError, AttributeError) as err:
-        raise BaselineError(f"{path}: not a privacylint baseline ({err})") from None
+    except RecursionError:
+        raise BaselineError(f"{path}: not a privacylint baseline (it nests too deeply); expected {_SHAPE}") from None
+    except ValueError as err:
+        raise BaselineError(f"{path}: not a privacylint baseline (not JSON: {err}); expected {_SHAPE}") from None
+    entries = doc.get("findings") if isinstance(doc, dict) and doc.get("version") == 1 else None
+    if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(e.get("fingerprint"), str)
+                                                for e in entries):
+        raise BaselineError(f"{path}: not a privacylint baseline; expected {_SHAPE}")
+    return frozenset(entry["fingerprint"] for entry in entries)

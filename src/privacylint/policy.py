@@ -21,6 +21,7 @@ from ruamel.yaml.reader import ReaderError
 
 from privacylint.domains import host_matches, is_public_suffix, parse_url, split_pattern, url_matches
 from privacylint.model import SEVERITIES
+from privacylint.printable import line_start
 from privacylint.vendors import Vendor, catalogue
 
 # Click identifiers that tie a visit to an ad click or a mailing (signatures.md §5, after
@@ -39,7 +40,7 @@ class PolicyError(Exception):
     def __init__(self, path: str, issues: list[tuple[int, int, str]]):
         self.path = path
         self.issues = sorted(issues)
-        super().__init__("\n".join(f"{path}:{line}:{col}: {msg}" for line, col, msg in self.issues))
+        super().__init__("\n".join(line_start(f"{path}:{line}:{col}: {msg}") for line, col, msg in self.issues))
 
 
 @dataclass(frozen=True, slots=True)

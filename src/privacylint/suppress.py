@@ -27,10 +27,12 @@ def apply_suppressions(findings: list[Finding], sites: list, policy: Policy, tod
                        baseline: frozenset[str] = frozenset()) -> tuple[list[Finding], list[Suppressed], Usage]:
     usage = Usage()
     files = {(site.root, f.path): f for site in sites for f in site.files}
+    whole = {key: tuple(i for i, d in enumerate(f.directives) if d.whole_file)
+             for key, f in files.items() if f.directives}
     live = [(i, r) for i, r in enumerate(policy.ignore) if r.expires is None or r.expires >= today]
     kept, suppressed = [], []
     for finding in findings:
-        hit = (_inline(finding, files, usage) or _ignore(finding, live, policy, usage)
+        hit = (_inline(finding, files, whole, usage) or _ignore(finding, live, policy, usage)
                or _baseline(finding, baseline))
         if hit:
             suppressed.append(Suppressed(finding, *hit))
@@ -39,12 +41,14 @@ def apply_suppressions(findings: list[Finding], sites: list, policy: Policy, tod
     return kept, suppressed, usage
 
 
-def _inline(finding: Finding, files: dict, usage: Usage) -> tuple[str, str, str] | None:
+def _inline(finding: Finding, files: dict, whole: dict, usage: Usage) -> tuple[str, str, str] | None:
+    """The first directive covering the finding: by its element, or one for the whole file (those
+    are listed once per file: a page with 20,000 directives must not cost 20,000 per finding)."""
     facts = files.get((finding.root, finding.path)) if finding.root is not None else None
     if facts is None or not facts.directives:
         return None
     candidates = set(facts.covered.get((finding.line, finding.column), ()))
-    candidates.update(i for i, d in enumerate(facts.directives) if d.whole_file)
+    candidates.update(whole[finding.root, finding.path])
     for index in sorted(candidates):
         d = facts.directives[index]
         if d.reason and finding.check in d.checks:

@@ -7,13 +7,15 @@ and `,`. Findings that one source line produced on many pages are annotated once
 from __future__ import annotations
 
 from privacylint.model import Result
+from privacylint.printable import printable
 from privacylint.report.common import grouped_by_origin, more_pages
 
 _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """actions/toolkit's escaping; other control characters become printable escapes."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

@@ -7,6 +7,7 @@ from itertools import groupby
 from xml.etree import ElementTree as ET
 
 from privacylint.model import Result
+from privacylint.printable import printable
 from privacylint.report.common import by_primary
 
 
@@ -16,15 +17,16 @@ def render(result: Result) -> str:
     by_file = groupby(by_primary(result.findings), key=lambda f: f.primary.path)
     for path, group in by_file:
         findings = list(group)
-        suite = ET.SubElement(suites, "testsuite", name=path, tests=str(len(findings)),
+        suite = ET.SubElement(suites, "testsuite", name=printable(path), tests=str(len(findings)),
                               failures=str(len(findings)), errors="0", skipped="0")
         for f in findings:
             where = f.primary
+            path, message = printable(where.path), printable(f.message)  # XML 1.0 has no control characters
             case = ET.SubElement(suite, "testcase", classname=f"{f.check}.{f.name}",
-                                 name=f"{where.path}:{where.line or 1} {f.subject}", file=where.path,
+                                 name=f"{path}:{where.line or 1} {printable(f.subject)}", file=path,
                                  line=str(where.line or 1))
-            failure = ET.SubElement(case, "failure", type=f.severity, message=f.message)
-            failure.text = f"{f.check} [{f.severity}] {where.path}:{where.line or 1}: {f.message}"
+            failure = ET.SubElement(case, "failure", type=f.severity, message=message)
+            failure.text = f"{f.check} [{f.severity}] {path}:{where.line or 1}: {message}"
     if not result.findings:
         suite = ET.SubElement(suites, "testsuite", name="privacylint", tests="1", failures="0", errors="0",
                               skipped="0")

@@ -6,14 +6,21 @@ from __future__ import annotations
 from collections import Counter
 
 from privacylint.model import Result
+from privacylint.printable import printable
 from privacylint.report.common import by_primary
 
 _CAP = 100
 _ICON = {"error": "error", "warning": "warning", "note": "note"}
 
 
+_MARKUP = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "\\|", "`": "\\`", "*": "\\*",
+                         "_": "\\_", "[": "\\[", "]": "\\]", "\\": "\\\\", "#": "\\#", "!": "\\!"})
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Site text in a table cell: printable, and inert as Markdown and HTML (a job summary renders
+    both: `<script ...>` in a message would be swallowed, a backtick or pipe would break the table)."""
+    return printable(text).translate(_MARKUP)
 
 
 def render(result: Result) -> str:
@@ -28,7 +35,7 @@ def render(result: Result) -> str:
     out += ["", "| where | check | message |", "|---|---|---|"]
     for f in by_primary(result.findings)[:_CAP]:
         where = f.primary
-        out.append(f"| `{_cell(where.path)}:{where.line or ''}` | {f.check} {_ICON[f.severity]} | {_cell(f.message)} |")
+        out.append(f"| {_cell(where.path)}:{where.line or ''} | {f.check} {_ICON[f.severity]} | {_cell(f.message)} |")
     if n > _CAP:
         out.append(f"\n... and {n - _CAP} more; the full list is in the job log and the SARIF report.")
     return "\n".join(out) + "\n"

@@ -6,18 +6,19 @@ from collections import Counter
 from itertools import groupby
 
 from privacylint.model import Result
+from privacylint.printable import line_start, printable
 from privacylint.report.common import by_primary
 
 
 def render(result: Result) -> str:
     out = []
     for path, group in groupby(by_primary(result.findings), key=lambda f: f.primary.path):
-        out.append(path)
+        out.append(line_start(path))
         for f in group:
             p = f.primary
             where = f"{p.line}:{p.column}" if p.column else f"{p.line}" if p.line else "-"
             built = f" (built: {f.display_path}{':' + str(f.line) if f.line else ''})" if f.origin else ""
-            out.append(f"  {where:<8} {f.severity:<7} {f.check}  {f.message}{built}")
+            out.append(f"  {where:<8} {f.severity:<7} {f.check}  {printable(f.message + built)}")
         out.append("")
     out.append(_summary(result))
     return "\n".join(out) + "\n"
