@@ -180,9 +180,10 @@ def test_7_nested_suppressions_give_one_finding(tmp_path):
 
 # -- 9. signals ----------------------------------------------------------------------------------------
 def _big_site(tmp_path: Path) -> Path:
-    pages = {f"p{i}/index.html": "<html><body>" + "<p>text <a href='/x/'>x</a></p>" * 3000 + "</body></html>"
-             for i in range(400)}
-    return site_with(tmp_path, pages)
+    """Pages that take seconds to extract (each with a large script full of loads), so that the
+    signal arrives while the workers are busy."""
+    script = "<script>" + "".join(f"i.src='https://t{i}.example.net/x';\n" for i in range(8000)) + "</script>"
+    return site_with(tmp_path, {f"p{i}/index.html": f"<html><body>{script}{i}</body></html>" for i in range(100)})
 
 
 @pytest.mark.parametrize("sig,code,word", [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")])
@@ -192,6 +193,7 @@ def test_9_a_signal_ends_the_run_and_its_workers(tmp_path, sig, code, word):
     proc = subprocess.Popen([sys.executable, "-m", "privacylint", str(site), "--rules", str(tmp_path / "rules.yaml"),
                              "--jobs", "2", "--no-cache"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     workers = _wait_for_children(proc.pid, 2)
+    time.sleep(0.3)
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == code

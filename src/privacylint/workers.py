@@ -27,6 +27,7 @@ PARALLEL_FROM = 48  # below this many files a pool costs more than it saves
 _BATCH = 256  # cache entries written per transaction
 
 _cache: FactCache | None = None  # a worker's own connection
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 class Job(NamedTuple):
@@ -60,7 +61,14 @@ def _results(jobs: list[Job], processes: int, cache_dir: str | None) -> Iterator
         yield from _inline(jobs, cache_dir)
         return
     chunk = max(1, min(32, len(jobs) // (processes * 8)))
-    pool = multiprocessing.get_context("fork").Pool(processes, initializer=_start, initargs=(cache_dir, os.getpid()))
+    # Signals stay blocked while forking: a worker must not run the parent's handlers before its
+    # own are set (it unblocks them in _start); the parent gets what arrived once the pool exists.
+    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        pool = multiprocessing.get_context("fork").Pool(processes, initializer=_start,
+                                                        initargs=(cache_dir, os.getpid()))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
     try:
         yield from pool.imap(work, jobs, chunksize=chunk)
         pool.close()
@@ -90,6 +98,7 @@ def _start(cache_dir: str | None, parent: int) -> None:
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
     gc.disable()
     _cache = FactCache(cache_dir) if cache_dir else None
 
