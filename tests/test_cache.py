@@ -1,0 +1,120 @@
+"""The fact cache: a hit skips extraction, an edit or a new tool version is a miss, a broken
+cache is a miss (never a crash), and concurrent runs share it safely."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from conftest import lint, make_site
+
+from privacylint import cache, workers
+
+RULES = "version: 1\nsite: {url: 'https://example.org/'}\nstatement: {page: /privacy/}\n"
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """How many files were extracted (not taken from the cache) in the runs of a test."""
+    calls = []
+    real = workers.extract_data
+
+    def extract_data(data, url, facts):
+        calls.append(facts.path)
+        return real(data, url, facts)
+
+    monkeypatch.setattr(workers, "extract_data", extract_data)
+    return calls
+
+
+@pytest.fixture
+def site(tmp_path):
+    return make_site(tmp_path / "site", {
+        "index.html": '<a href="/privacy/">Privacy</a><img src="https://px.example.net/a.gif">',
+        "privacy/index.html": "<h1>Privacy</h1>",
+        "app.js": "document.cookie = 'seen=1';",
+    })
+
+
+def report(result) -> list:
+    return [(f.check, f.path, f.line, f.column, f.subject, f.message) for f in result.findings]
+
+
+def test_hit_skips_extraction_and_gives_the_same_report(site, tmp_path, counted):
+    first = lint(site, RULES, cache_dir=str(tmp_path / "cache"))
+    assert sorted(counted) == ["app.js", "index.html", "privacy/index.html"]
+    counted.clear()
+    second = lint(site, RULES, cache_dir=str(tmp_path / "cache"))
+    assert counted == [] and report(second) == report(first) and report(first)
+
+
+def test_an_edited_file_is_extracted_again(site, tmp_path, counted):
+    lint(site, RULES, cache_dir=str(tmp_path / "cache"))
+    counted.clear()
+    (site / "app.js").write_text("document.cookie = 'other=1';", encoding="utf-8")
+    result = lint(site, RULES, cache_dir=str(tmp_path / "cache"))
+    assert counted == ["app.js"]
+    assert [f.subject for f in result.findings if f.check == "PL201"] == ["other"]
+
+
+def test_a_new_tool_or_catalogue_version_is_a_miss(site, tmp_path, counted, monkeypatch):
+    lint(site, RULES, cache_dir=str(tmp_path / "cache"))
+    counted.clear()
+    monkeypatch.setattr(cache, "code_version", lambda: "another version")
+    lint(site, RULES, cache_dir=str(tmp_path / "cache"))
+    assert len(counted) == 3
+
+
+def test_the_code_version_covers_extraction_code_and_catalogue():
+    assert len(cache.code_version()) == 32  # a hash of extract/*.py, decode, facts, vendors and the catalogue
+
+
+@pytest.mark.parametrize("damage", ["entries", "file", "schema"])
+def test_a_broken_cache_is_a_miss_never_a_crash(site, tmp_path, counted, damage):
+    folder = tmp_path / "cache"
+    first = lint(site, RULES, cache_dir=str(folder))
+    path = folder / cache._FILE
+    if damage == "entries":
+        with sqlite3.connect(path) as db:
+            rows = db.execute("SELECT key FROM facts").fetchall()
+            db.executemany("UPDATE facts SET data = ? WHERE key = ?",
+                           [(b"not zlib", rows[0][0])] + [(__import__("zlib").compress(b'["x"]'), k) for k, in rows[1:]])
+    elif damage == "file":
+        path.write_bytes(b"this is not a database" * 100)
+        for extra in folder.glob(cache._FILE + "-*"):
+            extra.unlink()
+    else:
+        with sqlite3.connect(path) as db:
+            db.execute("DROP TABLE facts")
+            db.execute("CREATE TABLE facts (other TEXT)")
+    counted.clear()
+    again = lint(site, RULES, cache_dir=str(folder))
+    assert report(again) == report(first)
+    assert len(counted) == 3
+
+
+def test_an_unwritable_cache_folder_is_no_cache(site, tmp_path, counted):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = lint(site, RULES, cache_dir=str(blocker / "cache"))
+    assert result.findings and len(counted) == 3
+
+
+def test_two_concurrent_runs_share_the_cache(tmp_path):
+    pages = {f"p{i}/index.html": f'<a href="/privacy/">P</a><img src="https://px{i % 7}.example.net/a.gif">'
+             for i in range(300)}
+    site = make_site(tmp_path / "site", {**pages, "privacy/index.html": "<h1>Privacy</h1>"})
+    (tmp_path / "rules.yaml").write_text(RULES, encoding="utf-8")
+    command = [sys.executable, "-m", "privacylint", str(site), "--rules", str(tmp_path / "rules.yaml"),
+               "--cache-dir", str(tmp_path / "cache"), "--format", "json", "--jobs", "2"]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [1, 1], [err for _, err in outputs]
+    third = subprocess.run(command, capture_output=True, timeout=120)
+    findings = [json.loads(out)["findings"] for out, _ in outputs] + [json.loads(third.stdout)["findings"]]
+    assert findings[0] == findings[1] == findings[2] and len(findings[0]) == 301  # PL101 per page, PL302
+    with sqlite3.connect(tmp_path / "cache" / cache._FILE) as db:
+        assert db.execute("SELECT count(*) FROM facts").fetchone()[0] == 301
