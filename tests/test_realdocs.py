@@ -19,7 +19,8 @@ GOLDEN = REPO / "tests" / "golden" / "realdocs-git.json"
 
 
 def test_git_manual_report_is_unchanged(tmp_path, monkeypatch, capsys):
-    needs("the git manual", os.path.isdir(corpus.SOURCES["git"]), "install it with: apt-get install git-doc")
+    needs("the git manual", os.path.isdir(corpus.SOURCES["git"]), "install it with: apt-get install git-doc",
+          "git-doc")
     corpus.build("git", corpus.SOURCES["git"], tmp_path / "docs")
     (tmp_path / "rules.yaml").write_text(corpus.RULES, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
