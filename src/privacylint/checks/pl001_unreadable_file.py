@@ -1,9 +1,10 @@
 """A file of the site could not be read whole.
 
-Binary content (NUL bytes) or an unreadable file is an error and the file is skipped; bytes that
-had to be replaced to decode are a warning and the file is still checked; a symbolic link that
-leaves the site is a warning and is not followed; a file over --max-file-size is skipped.
-Nothing unread can be vouched for, so these are reported rather than passed over in silence.
+Binary content (NUL bytes), an unreadable entry (link loop, FIFO, a name that is not UTF-8), a
+symbolic link leaving the site and a file over --max-file-size are errors and the file is
+skipped: nothing unread can be vouched for, so an unread page fails the gate unless an ignore:
+entry with a reason accepts it. Bytes that had to be replaced to decode are a warning and the
+file is still checked.
 """
 
 from privacylint.checks.base import CheckSpec, Where
