@@ -35,13 +35,7 @@ def _cookies(site) -> list[dict]:
 
 
 def _outbound(site) -> list[str]:
-    domains = set()
-    for f in site.files:
-        for link in f.links:
-            who = site.who(link.url)
-            if who and not who.first_party:
-                domains.add(who.site)
-    return sorted(domains)
+    return sorted(site.outbound_sites)  # collected as pages were folded in (Site.add)
 
 
 def merge(into: dict, more: dict) -> dict:

@@ -92,6 +92,7 @@ class Site:
         self.root_path = host_and_path(policy.site_url)[1]
         self._severities = severities
         self._classified: dict[str, Who | None] = {}
+        self.outbound_sites: set[str] = set()  # sites that links lead to (the inventory)
         self._local: dict[tuple[str, str], str | None] = {}
         self._local_folder: str | None = None
 
@@ -101,9 +102,33 @@ class Site:
         memory does not grow with the links of every page."""
         if f.local_links:
             target, may_name = self._statement_key, self._may_name_statement
+            on_statement = page_key(f.path) == target  # "#top" and "?q" name this very page
             f.local_links = tuple(h for h in f.local_links
-                                  if (may_name(h) or "%" in h) and self.local_key(f, h) == target)
+                                  if (on_statement or h[:1] not in "#?") and (may_name(h) or "%" in h)
+                                  and self.local_key(f, h) == target)
+        if f.links:
+            f.links = self._needed_links(f)
         self.files.append(f)
+
+    def _needed_links(self, f: FileFacts) -> list:
+        """The links a check may report or needs, once their site is in the inventory: mailto
+        (PL304), a query (PL401), a referrer policy (PL402), every outbound link in allowlist mode
+        (PL403), a first-party link to the statement (PL302). Documentation pages link out a lot;
+        the rest would only hold memory."""
+        keep, unsafe_page = [], f.referrer is not None
+        for link in f.links:
+            if link.url.startswith("mailto:"):
+                keep.append(link)
+                continue
+            who = self.who(link.url)
+            outbound = who is not None and not who.first_party
+            if outbound:
+                self.outbound_sites.add(who.site)
+                if "?" in link.url or link.referrer or unsafe_page or self.policy.outbound == "allowlist":
+                    keep.append(link)
+            elif self.page_key_of(link.url) == self._statement_key:
+                keep.append(link)
+        return keep
 
     # -- pages and URLs ---------------------------------------------------------------------
     @cached_property
@@ -159,7 +184,7 @@ class Site:
         if page.base is not None:
             url = resolve(href, page.base)
             return self.page_key_of(url) if url else None
-        folder = posixpath.dirname(page.path)
+        folder = page.path.rpartition("/")[0]
         if folder != self._local_folder:  # pages arrive by path: a folder's pages come together
             self._local, self._local_folder = {}, folder
         key = (folder, href)
