@@ -118,3 +118,13 @@ def test_two_concurrent_runs_share_the_cache(tmp_path):
     assert findings[0] == findings[1] == findings[2] and len(findings[0]) == 301  # PL101 per page, PL302
     with sqlite3.connect(tmp_path / "cache" / cache._FILE) as db:
         assert db.execute("SELECT count(*) FROM facts").fetchone()[0] == 301
+
+
+def test_a_rebuild_with_the_same_content_is_not_extracted_again(site, tmp_path, counted):
+    """A generator rewrites every file (new mtimes): the stat signature misses, the content key hits."""
+    lint(site, RULES, cache_dir=str(tmp_path / "cache"))
+    counted.clear()
+    for path in site.rglob("*.*"):
+        path.write_bytes(path.read_bytes())
+    lint(site, RULES, cache_dir=str(tmp_path / "cache"))
+    assert counted == []

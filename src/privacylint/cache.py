@@ -27,7 +27,7 @@ from privacylint import __version__
 from privacylint.facts import FileFacts, facts_from_data, facts_to_data
 
 _SCHEMA = 1
-_FILE = "facts-v1.sqlite"
+_FILE = "facts-v2.sqlite"
 _TIMEOUT = 5.0  # seconds to wait for another run's write lock before giving up on a write
 
 
@@ -49,6 +49,18 @@ def code_version() -> str:
     return digest.hexdigest()[:32]
 
 
+def stat_signature(abspath: str, url: str) -> str | None:
+    """A file's identity without reading it: path, URL, size, inode, mtime and ctime (which no
+    tool can set back: any write changes it), and the code version. It maps to the content key
+    the file had when last read; a file whose signature changed is read and hashed again."""
+    try:
+        st = os.stat(abspath)
+    except OSError:
+        return None
+    raw = f"{abspath}\0{url}\0{st.st_size}\0{st.st_ino}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{code_version()}"
+    return hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+
 def entry_key(content: bytes, url: str) -> str:
     digest = hashlib.blake2b(content, digest_size=20)
     digest.update(b"\0" + url.encode("utf-8", "surrogatepass") + b"\0" + code_version().encode())
@@ -66,6 +78,7 @@ class FactCache:
             self.db = sqlite3.connect(self.path, timeout=_TIMEOUT, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
+            self.db.execute("CREATE TABLE IF NOT EXISTS seen (sig TEXT PRIMARY KEY, key TEXT NOT NULL)")
         except (OSError, sqlite3.Error):
             self._reset()
 
@@ -97,14 +110,27 @@ class FactCache:
             pass
         return None
 
-    def put_many(self, entries: list[tuple[str, FileFacts]]) -> None:
-        if self.db is None or not entries:
+    def get_seen(self, signature: str) -> FileFacts | None:
+        """The facts of a file whose stat signature is known, without reading the file."""
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT key FROM seen WHERE sig = ?", (signature,)).fetchone()
+        except sqlite3.DatabaseError:
+            self._reset()
+            return None
+        return self.get(row[0]) if row else None
+
+    def put_many(self, entries: list[tuple[str, FileFacts]], seen: list[tuple[str, str]] = ()) -> None:
+        """Store new facts by content key, and stat signatures -> content keys."""
+        if self.db is None or not (entries or seen):
             return
         rows = [(key, zlib.compress(json.dumps(facts_to_data(f), separators=(",", ":")).encode(), 1))
                 for key, f in entries]
         try:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.executemany("INSERT OR REPLACE INTO facts (key, data) VALUES (?, ?)", rows)
+            self.db.executemany("INSERT OR REPLACE INTO seen (sig, key) VALUES (?, ?)", seen)
             self.db.execute("COMMIT")
         except sqlite3.OperationalError:  # locked by another run for too long: this run's entries are skipped
             self._rollback()

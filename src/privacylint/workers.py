@@ -2,8 +2,9 @@
 
 Workers are forked, read their files, and return one compact FileFacts each; the parent folds
 them into the site as they arrive (imap, in chunks), so no list of every fact of every page is
-built. With a cache, a worker hashes the bytes and returns the cached facts when the key is known;
-new facts come back with their key and the parent stores them (one writer).
+built. With a cache, the parent first looks files up by stat signature (no read at all); a worker
+hashes the bytes of the others and returns the cached facts when the content key is known; new
+facts come back with their key and the parent stores them (one writer).
 
 Shutdown: workers ask the kernel to kill them when the parent dies (PR_SET_PDEATHSIG), ignore
 Ctrl-C (the parent handles it and terminates them), and run with the cyclic GC off: facts are
@@ -19,7 +20,7 @@ import signal
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from privacylint.cache import FactCache, entry_key
+from privacylint.cache import FactCache, entry_key, stat_signature
 from privacylint.extract import extract_data, read_file
 from privacylint.facts import FileFacts
 
@@ -38,25 +39,39 @@ class Job(NamedTuple):
 
 
 def extract_stream(jobs: list[Job], processes: int, cache_dir: str | None) -> Iterator[FileFacts]:
-    """FileFacts of every job, in the jobs' order."""
-    writer = FactCache(cache_dir) if cache_dir else None
-    pending: list[tuple[str, FileFacts]] = []
+    """FileFacts of every job, in the jobs' order. With a cache, a file whose stat signature is
+    known is taken from it at once (no read, no worker); the others go to the workers, which hash
+    them and extract only what the cache does not hold."""
+    store = FactCache(cache_dir) if cache_dir else None
     try:
-        for facts, key in _results(jobs, processes, cache_dir):
-            if key and writer:
-                pending.append((key, facts))
-                if len(pending) >= _BATCH:
-                    writer.put_many(pending)
-                    pending = []
+        signatures = [stat_signature(job.abspath, job.url) for job in jobs] if store else [None] * len(jobs)
+        known = [store.get_seen(sig) if sig else None for sig in signatures] if store else [None] * len(jobs)
+        misses = [job for job, facts in zip(jobs, known) if facts is None or facts.path != job.relpath]
+        results = _results(misses, processes, cache_dir)
+        new: list[tuple[str, FileFacts]] = []
+        seen: list[tuple[str, str]] = []
+        for signature, facts in zip(signatures, known):
+            if facts is not None:
+                yield facts
+                continue
+            facts, key, fresh = next(results)
+            if key and store:
+                if fresh:
+                    new.append((key, facts))
+                if signature:
+                    seen.append((signature, key))
+                if len(new) + len(seen) >= _BATCH:
+                    store.put_many(new, seen)
+                    new, seen = [], []
             yield facts
-        if writer:
-            writer.put_many(pending)
+        if store:
+            store.put_many(new, seen)
     finally:
-        if writer:
-            writer.close()
+        if store:
+            store.close()
 
 
-def _results(jobs: list[Job], processes: int, cache_dir: str | None) -> Iterator[tuple[FileFacts, str | None]]:
+def _results(jobs: list[Job], processes: int, cache_dir: str | None) -> Iterator[tuple[FileFacts, str | None, bool]]:
     if processes <= 1 or len(jobs) < PARALLEL_FROM:
         yield from _inline(jobs, cache_dir)
         return
@@ -77,7 +92,7 @@ def _results(jobs: list[Job], processes: int, cache_dir: str | None) -> Iterator
         pool.join()
 
 
-def _inline(jobs: list[Job], cache_dir: str | None) -> Iterator[tuple[FileFacts, str | None]]:
+def _inline(jobs: list[Job], cache_dir: str | None) -> Iterator[tuple[FileFacts, str | None, bool]]:
     global _cache
     _cache = FactCache(cache_dir) if cache_dir else None
     enabled = gc.isenabled()
@@ -115,15 +130,15 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def work(job: Job) -> tuple[FileFacts, str | None]:
-    """(facts, the cache key to store them under, or None when they came from the cache or are not cached)."""
+def work(job: Job) -> tuple[FileFacts, str | None, bool]:
+    """(facts, their cache key or None, whether they are new to the cache)."""
     facts, data = read_file(job.abspath, job.relpath, job.max_size)
     if data is None:
-        return facts, None
+        return facts, None, False
     key = entry_key(data, job.url) if _cache else None
     if key:
         cached = _cache.get(key)
         if cached is not None and cached.path == job.relpath:
-            return cached, None
+            return cached, key, False
     extract_data(data, job.url, facts)
-    return facts, key
+    return facts, key, key is not None

@@ -6,6 +6,7 @@ the list (globs allowed); the default is the common click identifiers, not utm_*
 """
 
 import fnmatch
+import re
 from urllib.parse import parse_qsl, urlsplit
 
 from privacylint.checks.base import CheckSpec, shorten
@@ -15,13 +16,13 @@ SPEC = CheckSpec("PL401", "tracking-params-in-link", "warning",
 
 
 def check(site):
-    patterns = [p.lower() for p in site.policy.forbid_params]
+    forbidden = re.compile("|".join(fnmatch.translate(p.lower()) for p in site.policy.forbid_params) or "(?!)").match
     for f in site.files:
         for link in f.links:
             if "?" not in link.url or site.is_first_party(link.url):
                 continue
             for name, _ in parse_qsl(urlsplit(link.url).query, keep_blank_values=True):
-                if not any(fnmatch.fnmatchcase(name.lower(), p) for p in patterns):
+                if not forbidden(name.lower()):
                     continue
                 yield site.finding(
                     SPEC, f.path, link.line, link.column, name,
