@@ -129,6 +129,9 @@ _ROWS = (("requests", Request), ("links", Link), ("writes", StorageWrite), ("mar
          ("consent_defaults", ConsentDefault), ("directives", Directive), ("problems", Problem))
 
 
+_NESTED = (Directive, ConsentDefault)
+
+
 def facts_to_data(f: FileFacts) -> list:
     return [f.path, f.kind, f.size, *([list(row) for row in getattr(f, name)] for name, _ in _ROWS),
             list(f.local_links), f.base, f.autoblock, list(f.implied), [list(c) for c in f.csp],
@@ -141,7 +144,9 @@ def facts_from_data(data: list) -> FileFacts:
     rows, (local, base, autoblock, implied, csp, referrer, covered) = rest[:len(_ROWS)], rest[len(_ROWS):]
     f = FileFacts(str(path), str(kind), int(size))
     for (name, cls), values in zip(_ROWS, rows, strict=True):
-        setattr(f, name, [cls(*(tuple(v) if isinstance(v, list) else v for v in row)) for row in values])
+        if cls in _NESTED:  # a field that is a tuple came back as a list
+            values = [[tuple(v) if isinstance(v, list) else v for v in row] for row in values]
+        setattr(f, name, [cls(*row) for row in values])
     f.local_links = tuple(map(str, local))
     f.base, f.autoblock, f.implied = base, autoblock, tuple(implied)
     f.csp = [tuple(c) for c in csp]

@@ -236,14 +236,17 @@ class Site:
     @cached_property
     def contacts(self) -> list[Contact]:
         """Every request that counts (design.md, 'What counts'), in file and document order; and
-        a vendor's snippet where the file shows no URL of that vendor (the snippet assembles it)."""
+        a vendor's snippet where the file shows no URL of that vendor (the snippet assembles it).
+        Requests for the site's own files are no contact unless a vendor or collector is behind
+        them (self-hosted analytics)."""
         out = []
         for f in self.files:
             vendors_with_urls = set()
             for r in f.requests:
                 who = self.who(r.url)
-                if who is None or (r.kind == JS_LITERAL and who.vendor is None):
-                    continue  # no host; or a bare URL string in JS that names no catalogue vendor
+                if who is None or who.vendor is None and (r.kind == JS_LITERAL or who.first_party
+                                                          and who.collector is None):
+                    continue  # no host; a bare URL string in JS that names no vendor; the site's own files
                 out.append(Contact(f, r.line, r.column, f"{r.kind} {r.url}", r.url, r.noscript, r.gate, who,
                                    r.referrer))
                 if who.vendor:
