@@ -128,3 +128,20 @@ def test_a_rebuild_with_the_same_content_is_not_extracted_again(site, tmp_path, 
         path.write_bytes(path.read_bytes())
     lint(site, RULES, cache_dir=str(tmp_path / "cache"))
     assert counted == []
+
+
+def test_cached_facts_serve_any_policy(tmp_path):
+    """The site trims facts for its policy (links to the statement, links no check needs); the
+    cache must keep them whole: a re-run with another statement page and the inventory's
+    outbound sites give what a run without the cache gives."""
+    site = make_site(tmp_path / "site", {
+        "index.html": '<a href="privacy/">P</a> <a href="about/">A</a> <a href="https://out.example/x">o</a>',
+        "privacy/index.html": "<h1>Privacy</h1>", "about/index.html": "<h1>About</h1>",
+        "docs/a.html": '<a href="../about/">About</a> <a href="https://other.example/">x</a>'})
+    about = RULES.replace("/privacy/", "/about/").replace("page:", "linked_from: every-page, page:")
+    lint(site, RULES, cache_dir=str(tmp_path / "cache"))
+    cached = lint(site, about, cache_dir=str(tmp_path / "cache"))
+    fresh = lint(site, about)
+    assert report(cached) == report(fresh)
+    assert cached.inventory == fresh.inventory
+    assert cached.inventory["outbound_domains"] == ["other.example", "out.example"]

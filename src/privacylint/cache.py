@@ -121,12 +121,16 @@ class FactCache:
             return None
         return self.get(row[0]) if row else None
 
-    def put_many(self, entries: list[tuple[str, FileFacts]], seen: list[tuple[str, str]] = ()) -> None:
-        """Store new facts by content key, and stat signatures -> content keys."""
-        if self.db is None or not (entries or seen):
+    @staticmethod
+    def encode(facts: FileFacts) -> bytes:
+        """An entry, made when extraction returns the facts: the site folds (and trims) them for
+        its policy afterwards, and the cache must hold them as extracted, for any policy."""
+        return zlib.compress(json.dumps(facts_to_data(facts), separators=(",", ":")).encode(), 1)
+
+    def put_many(self, rows: list[tuple[str, bytes]], seen: list[tuple[str, str]] = ()) -> None:
+        """Store encoded facts by content key, and stat signatures -> content keys."""
+        if self.db is None or not (rows or seen):
             return
-        rows = [(key, zlib.compress(json.dumps(facts_to_data(f), separators=(",", ":")).encode(), 1))
-                for key, f in entries]
         try:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.executemany("INSERT OR REPLACE INTO facts (key, data) VALUES (?, ?)", rows)

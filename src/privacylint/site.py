@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import sys
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
@@ -12,7 +13,7 @@ from urllib.parse import unquote
 
 from privacylint.domains import Parties, host_and_path, site_of, split_pattern
 from privacylint.extract.urls import resolve
-from privacylint.facts import JS_LITERAL, FileFacts, Request
+from privacylint.facts import JS_LITERAL, META_REFRESH, FileFacts, Request
 from privacylint.gates import Place
 from privacylint.model import Finding
 from privacylint.policy import Collector, Policy
@@ -108,7 +109,20 @@ class Site:
                                   and self.local_key(f, h) == target)
         if f.links:
             f.links = self._needed_links(f)
+        if f.requests:
+            f.requests = [r._replace(url=sys.intern(r.url)) for r in f.requests if self._needed_request(r)]
         self.files.append(f)
+
+    def _needed_request(self, r: Request) -> bool:
+        """Third-party requests are all kept; of the site's own, those that load a script (its facts
+        belong to the pages that load it), are held by a consent manager, or reach a vendor or a
+        declared collector (self-hosted analytics). Images and stylesheets of the site itself
+        matter to no check (a stylesheet's own requests are reported at the stylesheet)."""
+        who = self.who(r.url)
+        if who is None:
+            return False
+        return (not who.first_party or r.kind.startswith("<script") or r.gate is not None or r.kind == META_REFRESH
+                or who.vendor is not None or who.collector is not None)
 
     def _needed_links(self, f: FileFacts) -> list:
         """The links a check may report or needs, once their site is in the inventory: mailto

@@ -48,7 +48,7 @@ def extract_stream(jobs: list[Job], processes: int, cache_dir: str | None) -> It
         known = [store.get_seen(sig) if sig else None for sig in signatures] if store else [None] * len(jobs)
         misses = [job for job, facts in zip(jobs, known) if facts is None or facts.path != job.relpath]
         results = _results(misses, processes, cache_dir)
-        new: list[tuple[str, FileFacts]] = []
+        new: list[tuple[str, bytes]] = []
         seen: list[tuple[str, str]] = []
         for signature, facts in zip(signatures, known):
             if facts is not None:
@@ -57,7 +57,7 @@ def extract_stream(jobs: list[Job], processes: int, cache_dir: str | None) -> It
             facts, key, fresh = next(results)
             if key and store:
                 if fresh:
-                    new.append((key, facts))
+                    new.append((key, store.encode(facts)))  # before the site trims them
                 if signature:
                     seen.append((signature, key))
                 if len(new) + len(seen) >= _BATCH:
