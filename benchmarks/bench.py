@@ -13,7 +13,8 @@ Per corpus, all in one run (so a busy machine slows them alike):
   when `htmlproofer` is installed (Debian: ruby-html-proofer).
 Figures: wall seconds, CPU seconds (user+sys of the whole process tree: the figure to compare on a
 shared machine), pages/s and MB/s by CPU time, peak RSS of the whole process tree (sum of the
-processes' RSS, sampled every 20 ms), and the number of findings.
+processes' RSS, sampled every 20 ms; and of their PSS, which counts pages that forked workers share
+with the parent once), and the number of findings.
 
 Not a test: timings depend on the machine.
 """
@@ -116,8 +117,10 @@ def html_size(root: Path) -> tuple[int, int]:
     return pages, size
 
 
-def _tree_rss(pid: int) -> int:
-    """Sum of the RSS of a process and its descendants, from /proc (no third-party module)."""
+def _tree_rss(pid: int) -> tuple[int, int]:
+    """Sums of the RSS and of the PSS of a process and its descendants, from /proc. RSS counts
+    pages a forked worker shares with its parent once per process; PSS divides them among the
+    sharers, so it is what the tree really holds."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -127,16 +130,21 @@ def _tree_rss(pid: int) -> int:
                 children.setdefault(ppid, []).append(int(entry))
             except (OSError, ValueError, IndexError):
                 pass
-    total, stack = 0, [pid]
+    rss = pss = 0
+    stack = [pid]
     while stack:
         p = stack.pop()
         try:
-            with open(f"/proc/{p}/statm", "rb") as fh:
-                total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{p}/smaps_rollup", "rb") as fh:
+                for line in fh:
+                    if line.startswith(b"Rss:"):
+                        rss += int(line.split()[1]) * 1024
+                    elif line.startswith(b"Pss:"):
+                        pss += int(line.split()[1]) * 1024
         except (OSError, ValueError):
             pass
         stack.extend(children.get(p, ()))
-    return total
+    return rss, pss
 
 
 def timed(cmd: list[str], cwd: Path | None = None) -> dict:
@@ -144,12 +152,13 @@ def timed(cmd: list[str], cwd: Path | None = None) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    peak = [0]
+    peak = [0, 0]
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            rss, pss = _tree_rss(proc.pid)
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -160,7 +169,7 @@ def timed(cmd: list[str], cwd: Path | None = None) -> dict:
     sampler.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall": wall, "cpu": cpu, "rss": peak[0], "rc": proc.returncode, "out": out, "err": err}
+    return {"wall": wall, "cpu": cpu, "rss": peak[0], "pss": peak[1], "rc": proc.returncode, "out": out, "err": err}
 
 
 def privacylint(root: Path, rules: Path, report: Path, *extra: str) -> dict:
@@ -177,7 +186,7 @@ def row(label: str, run: dict, pages: int, size: int) -> str:
     cpu = max(run["cpu"], 1e-6)
     findings = f"  {run['findings']:>6} findings" if "findings" in run else ""
     return (f"  {label:<24} wall {run['wall']:7.2f} s  cpu {run['cpu']:7.2f} s  {pages / cpu:7.0f} pages/s  "
-            f"{size / 1e6 / cpu:6.1f} MB/s  rss {run['rss'] / 2**20:6.0f} MB{findings}")
+            f"{size / 1e6 / cpu:6.1f} MB/s  rss {run['rss'] / 2**20:4.0f} MB  pss {run['pss'] / 2**20:4.0f} MB{findings}")
 
 
 def bench(name: str, root: Path, rules: Path, work: Path) -> list[str]:
