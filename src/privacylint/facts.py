@@ -97,7 +97,8 @@ class FileFacts:
     size: int = 0
     requests: list[Request] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)  # those that may leave the site, and mailto:
-    local_links: tuple[str, ...] = ()  # hrefs of relative links that stay on the site, as written, once each
+    local_links: tuple[str, ...] = ()  # hrefs of relative links that stay on the site, as written
+    # but without their fragment, once each ("" for links within the page)
     base: str | None = None  # a <base href> other than the page's own URL
     writes: list[StorageWrite] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)

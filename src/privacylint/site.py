@@ -103,9 +103,9 @@ class Site:
         memory does not grow with the links of every page."""
         if f.local_links:
             target, may_name = self._statement_key, self._may_name_statement
-            on_statement = page_key(f.path) == target  # "#top" and "?q" name this very page
+            on_statement = page_key(f.path) == target  # "" (was "#top") and "?q" name this very page
             f.local_links = tuple(h for h in f.local_links
-                                  if (on_statement or h[:1] not in "#?") and (may_name(h) or "%" in h)
+                                  if (on_statement or h and h[0] != "?") and (may_name(h) or "%" in h)
                                   and self.local_key(f, h) == target)
         if f.links:
             f.links = self._needed_links(f)
@@ -174,13 +174,15 @@ class Site:
 
     @cached_property
     def _may_name_statement(self):
-        """A test, one regex call, of whether a relative link can name the statement: the last
-        segment of its path is the statement's name (with or without .html), an index, a dot
-        segment or empty. It never says no to a link that resolves to the statement; links with
-        percent-escapes are resolved in any case."""
+        """A test, one regex call, of whether a relative link (fragment removed) can name the
+        statement: its path ends in the statement's name (with .html, or as a folder with or
+        without index.html), or in a dot segment (with or without index.html: some folder up the
+        path), or it is a bare index.html (the page's own folder), or empty. It never refuses a link that resolves to the statement (a fuzz
+        test checks that); links with percent-escapes are resolved in any case."""
         last = re.escape(self._statement_key.rsplit("/", 1)[-1])
-        name = rf"{last}(?:\.html?)?|" if last else ""
-        return re.compile(rf"^/*(?:[?#]|$)|(?:^|/)(?:{name}index\.html?|\.{{1,2}})/*(?:[?#]|$)").search
+        named = rf"(?:^|/){last}(?:\.html?|/+(?:index\.html?)?)?/*(?:\?|$)|" if last else ""
+        return re.compile(rf"{named}^/*(?:\?|$)|^/?index\.html?/*(?:\?|$)"
+                          rf"|(?:^|/)\.{{1,2}}/*(?:index\.html?)?/*(?:\?|$)").search
 
     def page_key_of(self, url: str) -> str | None:
         path = self.site_path(url)

@@ -133,7 +133,7 @@ class _PageWalker:
                 if href is None:
                     continue
                 if same_origin_relative(href):
-                    hrefs[href] = None
+                    hrefs[href.partition("#")[0]] = None  # the fragment names no other page
                     continue
             self._visit(el, tag, self._element)
         self.facts.local_links = tuple(hrefs)
