@@ -96,17 +96,15 @@ class Site:
         self.outbound_sites: set[str] = set()  # sites that links lead to (the inventory)
         self._local: dict[tuple[str, str], str | None] = {}
         self._local_folder: str | None = None
+        self._names: dict[str, bool] = {}
+        self._names_folder: str | None = None
 
     def add(self, f: FileFacts) -> None:
         """Fold one file's facts in as extraction delivers them (in path order). A page's relative
         links are needed only to find the link to the statement: the others are dropped here, so
         memory does not grow with the links of every page."""
         if f.local_links:
-            target, may_name = self._statement_key, self._may_name_statement
-            on_statement = page_key(f.path) == target  # "" (was "#top") and "?q" name this very page
-            f.local_links = tuple(h for h in f.local_links
-                                  if (on_statement or h and h[0] != "?") and (may_name(h) or "%" in h)
-                                  and self.local_key(f, h) == target)
+            f.local_links = tuple(h for h in f.local_links if self._names_statement(f, h))
         if f.links:
             f.links = self._needed_links(f)
         if f.requests:
@@ -123,6 +121,20 @@ class Site:
             return False
         return (not who.first_party or r.kind.startswith("<script") or r.gate is not None or r.kind == META_REFRESH
                 or who.vendor is not None or who.collector is not None)
+
+    def _names_statement(self, page: FileFacts, href: str) -> bool:
+        """Whether a relative link of `page` leads to the statement; decided once per folder and
+        href (the pages of a folder share their navigation links)."""
+        if not href or href[0] == "?":  # this very page
+            return page_key(page.path) == self._statement_key
+        folder = page.path.rpartition("/")[0]
+        if folder != self._names_folder:
+            self._names, self._names_folder = {}, folder
+        hit = self._names.get(href)
+        if hit is None:
+            hit = self._names[href] = bool((self._may_name_statement(href) or "%" in href)
+                                           and self.local_key(page, href) == self._statement_key)
+        return hit
 
     def _needed_links(self, f: FileFacts) -> list:
         """The links a check may report or needs, once their site is in the inventory: mailto
