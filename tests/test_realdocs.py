@@ -26,7 +26,8 @@ def test_git_manual_report_is_unchanged(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     report = tmp_path / "report.json"
     for jobs in ("1", "2"):
-        cli.main(["docs/git", "--format", f"json={report}", "--jobs", jobs, "--no-cache"])
+        # checks added after the golden report was made are left out of the comparison
+        cli.main(["docs/git", "--format", f"json={report}", "--jobs", jobs, "--no-cache", "--ignore", "PL106,PL107"])
         got = json.loads(report.read_text(encoding="utf-8"))
         got["stats"]["seconds"] = 0
         got.pop("policy", None)

@@ -15,6 +15,15 @@ JS_LITERAL = "JavaScript URL literal"
 META_REFRESH = "<meta refresh>"
 
 
+def split_gate(gate: str | None) -> tuple[str | None, str | None]:
+    """A fact's gate: `cookiebot:statistics` -> ("cookiebot", "statistics"); a manager alone (a
+    consent callback, tarteaucitron) has no category."""
+    if not gate:
+        return None, None
+    cmp, _, category = gate.partition(":")
+    return cmp, category or None
+
+
 class Request(NamedTuple):
     """The browser contacts `url` (absolute, resolved against the file's URL and <base href>)."""
 
@@ -23,7 +32,7 @@ class Request(NamedTuple):
     line: int
     column: int | None = None
     noscript: bool = False
-    gate: str | None = None  # the consent manager whose markup or callback holds it back
+    gate: str | None = None  # the consent manager (and category) holding it back: split_gate
     referrer: str | None = None  # the element's referrerpolicy attribute, lower-case
 
 
@@ -105,6 +114,7 @@ class FileFacts:
     consent_defaults: list[ConsentDefault] = field(default_factory=list)
     autoblock: str | None = None  # an auto-blocking consent manager loaded first on the page
     implied: tuple[str, ...] = ()  # consent managers configured to release scripts without a choice
+    consent_config: list[tuple[str, str, bool]] = field(default_factory=list)  # (manager, category, always on)
     csp: list[tuple[int, int | None, str]] = field(default_factory=list)  # <meta http-equiv=CSP>: line, column, value
     referrer: tuple[int, int | None, str] | None = None  # <meta name=referrer>: line, column, policy
     directives: list[Directive] = field(default_factory=list)
@@ -123,6 +133,7 @@ class FileFacts:
         self.markers.extend(found.markers)
         self.consent_defaults.extend(found.consent_defaults)
         self.implied = tuple(sorted(set(self.implied) | set(found.implied)))
+        self.consent_config.extend(found.config)
 
 
 # -- the fact cache's form: JSON-safe lists, never pickle (a cache file must not be able to run code)
@@ -136,13 +147,14 @@ _NESTED = (Directive, ConsentDefault)
 def facts_to_data(f: FileFacts) -> list:
     return [f.path, f.kind, f.size, *([list(row) for row in getattr(f, name)] for name, _ in _ROWS),
             list(f.local_links), f.base, f.autoblock, list(f.implied), [list(c) for c in f.csp],
-            list(f.referrer) if f.referrer else None, [[*key, list(value)] for key, value in f.covered.items()]]
+            list(f.referrer) if f.referrer else None, [[*key, list(value)] for key, value in f.covered.items()],
+            [list(c) for c in f.consent_config]]
 
 
 def facts_from_data(data: list) -> FileFacts:
     """The inverse of facts_to_data; raises (TypeError, ValueError...) on anything malformed."""
     path, kind, size, *rest = data
-    rows, (local, base, autoblock, implied, csp, referrer, covered) = rest[:len(_ROWS)], rest[len(_ROWS):]
+    rows, (local, base, autoblock, implied, csp, referrer, covered, config) = rest[:len(_ROWS)], rest[len(_ROWS):]
     f = FileFacts(str(path), str(kind), int(size))
     for (name, cls), values in zip(_ROWS, rows, strict=True):
         if cls in _NESTED:  # a field that is a tuple came back as a list
@@ -153,4 +165,5 @@ def facts_from_data(data: list) -> FileFacts:
     f.csp = [tuple(c) for c in csp]
     f.referrer = tuple(referrer) if referrer else None
     f.covered = {(line, column): tuple(value) for line, column, value in covered}
+    f.consent_config = [tuple(c) for c in config]
     return f

@@ -3,7 +3,9 @@
 Extraction records what the markup and callbacks say (`gate` on a fact), Google consent mode
 defaults and auto-blocking loaders per page. This decides, for one contact, with the policy's
 `consent.gates`: held back by a consent manager, by Google consent mode, auto-blocked (which
-cannot be verified statically), or not at all. `<noscript>` content is never held back; a
+cannot be verified statically), or not at all. A consent manager's markup holds only when the
+category it names is one the visitor must opt into (Site.category_refusal): an always-on category,
+or one the manager does not define, holds nothing. `<noscript>` content is never held back; a
 consent manager configured to release scripts without a choice (implied consent) holds nothing.
 A contact in a first-party .js file has the state of the <script> elements that load it.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from privacylint.facts import FileFacts
+from privacylint.facts import FileFacts, split_gate
 from privacylint.policy import CONSENT_MODE_GATE
 
 AUTO = "auto-blocked"
@@ -25,6 +27,8 @@ class Gate(NamedTuple):
     kind: str | None  # a consent manager id, "google-consent-mode", AUTO, or None: loads at once
     by: str | None = None  # the consent manager, for AUTO
     page: FileFacts | None = None  # for a contact in a .js file: the page that decides
+    category: str | None = None  # the category (or service) the markup names, when it holds
+    why: str | None = None  # when markup names a gate that does not hold: why not
 
     @property
     def held(self) -> bool:
@@ -49,8 +53,9 @@ def gate_of(site, place: Place) -> Gate:
     """The gate of a contact or write; in a .js file, the weakest over the pages that load it."""
     if place.file.kind == "page":
         return _on_page(site, place.file, place, place.line, place.column, place.marked)
-    if place.marked and _allowed(site, place.marked):
-        return Gate(place.marked)  # inside a consent callback of the script itself
+    cmp, category = split_gate(place.marked)
+    if cmp and _allowed(site, cmp) and site.category_refusal(cmp, category) is None:
+        return Gate(cmp, category=category)  # inside a consent callback of the script itself
     states = [_on_page(site, page, place, r.line, r.column, r.gate)._replace(page=page)
               for page, r in site.script_loads.get(place.file.path, [])]
     if not states:
@@ -65,13 +70,17 @@ def _strength(gate: Gate) -> int:
 def _on_page(site, page: FileFacts, place: Place, line: int, column: int | None, marked: str | None) -> Gate:
     if place.noscript:
         return UNGATED
-    if marked and _allowed(site, marked) and marked not in page.implied:
-        return Gate(marked)
+    cmp, category = split_gate(marked)
+    why = None
+    if cmp and _allowed(site, cmp) and cmp not in page.implied:
+        why = site.category_refusal(cmp, category)
+        if why is None:
+            return Gate(cmp, category=category)
     if _consent_mode_before(site, page, place.vendor, (line, column or 0)):
         return Gate(CONSENT_MODE_GATE)
     if page.autoblock and _allowed(site, page.autoblock) and page.autoblock not in page.implied:
         return Gate(AUTO, page.autoblock)
-    return UNGATED
+    return Gate(None, why=why) if why else UNGATED
 
 
 def _allowed(site, gate: str) -> bool:

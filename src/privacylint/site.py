@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import posixpath
 import re
@@ -13,12 +14,12 @@ from urllib.parse import unquote
 
 from privacylint.domains import Parties, host_and_path, site_of, split_pattern
 from privacylint.extract.urls import resolve
-from privacylint.facts import JS_LITERAL, META_REFRESH, FileFacts, Request
+from privacylint.facts import JS_LITERAL, META_REFRESH, FileFacts, Request, split_gate
 from privacylint.gates import Place
 from privacylint.model import Finding
 from privacylint.policy import Collector, Policy
 from privacylint.siteconfig import SiteConfig
-from privacylint.vendors import Catalogue, Vendor
+from privacylint.vendors import CONSENT_CLASSES, Catalogue, Vendor
 
 
 _C0_SPACE = "".join(map(chr, range(0x21)))
@@ -79,6 +80,11 @@ def page_key(path: str) -> str:
     elif last.endswith((".html", ".htm")):
         p = p.rsplit(".", 1)[0]
     return p.strip("/")
+
+
+def _nearest(name: str, choices) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.5)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 class Site:
@@ -311,11 +317,66 @@ class Site:
         counts: dict[str, int] = {}
         for f in files:
             found = [c.vendor.id for c in self.contacts_in(f) if c.vendor and c.vendor.category == "consent-manager"]
-            found += [r.gate for r in f.requests if r.gate] + [w.gate for w in f.writes if w.gate]
+            found += [split_gate(r.gate)[0] for r in f.requests if r.gate]
+            found += [split_gate(w.gate)[0] for w in f.writes if w.gate]
             found += [f.autoblock] if f.autoblock else []
             for cmp in found:
                 counts[cmp] = counts.get(cmp, 0) + 1
         return sorted(counts, key=lambda cmp: (-counts[cmp], cmp))
+
+    # -- consent categories -------------------------------------------------------------------
+    @cached_property
+    def manager_config(self) -> dict[str, dict[str, bool]]:
+        """Categories (services) the site's consent manager configuration defines -> always on."""
+        config: dict[str, dict[str, bool]] = {}
+        for f in self.files:
+            for cmp, name, always_on in f.consent_config:
+                known = config.setdefault(cmp, {})
+                known[name] = known.get(name, False) or always_on
+        return config
+
+    def category_refusal(self, cmp: str, category: str | None) -> str | None:
+        """Why markup naming `category` of consent manager `cmp` holds nothing back, or None when
+        it holds: one of the names must be a category the visitor opts into (several names, as
+        Cookiebot and OneTrust allow, all have to be consented to)."""
+        vendor = self.catalogue.vendors.get(cmp) if self.catalogue else None
+        vocabulary = vendor.consent_categories if vendor else None
+        if category is None or vocabulary in (None, "services"):
+            return None  # a callback, or services defined in the manager's dashboard: not checkable
+        names = [n.strip() for n in category.split(",") if n.strip()]
+        reasons = [self._refusal(vendor, vocabulary, name) for name in names]
+        return None if any(r is None for r in reasons) else "; ".join(reasons)
+
+    def _refusal(self, vendor, vocabulary, name: str) -> str | None:
+        if vocabulary == "config":
+            defined = self.manager_config.get(vendor.id)
+            if not defined:  # the configuration is not in the build: only the convention is known
+                return (f"{vendor.name}'s '{name}' category is by convention the always-on one, so it holds "
+                        "nothing back") if name == "necessary" else None
+            if name not in defined:
+                return (f"'{name}' is not a category the site's {vendor.name} configuration defines "
+                        f"({', '.join(sorted(defined))}){_nearest(name, defined)}, so it holds nothing back")
+            if defined[name]:
+                flags = "required or default: true" if vendor.id == "klaro" else "readOnly or enabled: true"
+                return (f"the site's {vendor.name} configuration makes '{name}' always on ({flags}), so the "
+                        "visitor cannot refuse it and it holds nothing back")
+            return None
+        if name not in vocabulary:
+            return (f"'{name}' is not a {vendor.name} category ({', '.join(vocabulary)}){_nearest(name, vocabulary)}, "
+                    "so it holds nothing back")
+        if vocabulary[name] == "necessary":
+            return (f"{vendor.name}'s '{name}' category is always on (the visitor cannot refuse it), so it holds "
+                    "nothing back")
+        return None
+
+    def category_class(self, cmp: str, category: str | None) -> str | None:
+        """The consent class (vendors.CONSENT_CLASSES) of the strongest name in `category`."""
+        vendor = self.catalogue.vendors.get(cmp) if self.catalogue else None
+        vocabulary = vendor.consent_categories if vendor else None
+        if not category or not isinstance(vocabulary, dict):
+            return None
+        classes = [vocabulary[n.strip()] for n in category.split(",") if n.strip() in vocabulary]
+        return max(classes, key=CONSENT_CLASSES.index) if classes else None
 
     def contacts_in(self, f: FileFacts) -> list[Contact]:
         return self._contacts_by_file.get(f.path, [])

@@ -44,6 +44,7 @@ class Vendor:
     privacy_variant: str | None
     tarteaucitron: tuple[str, ...]
     sources: tuple[str, ...]
+    consent_categories: dict | str | None = None  # consent managers: name -> class, "config" or "services"
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -71,10 +72,14 @@ def marker_pattern(marker: str) -> str:
     return start + "".join(out)
 
 
+CONSENT_CLASSES = ("necessary", "preferences", "statistics", "marketing")  # weakest first
+
+
 class Catalogue:
-    def __init__(self, vendors: list[Vendor], categories: tuple[str, ...] = ()):
+    def __init__(self, vendors: list[Vendor], categories: tuple[str, ...] = (), consent_classes: dict | None = None):
         self.vendors = {v.id: v for v in vendors}
         self.categories = categories
+        self.consent_classes = consent_classes or {}  # vendor category -> the consent class it needs
         self._by_host: dict[str, list[tuple[str, Vendor]]] = {}
         self._by_path: list[tuple[str, Vendor]] = []
         for vendor in vendors:
@@ -137,13 +142,15 @@ def _vendor(raw: dict) -> Vendor:
         category=raw["category"], hosts=tuple(raw.get("hosts") or ()), paths=tuple(raw.get("paths") or ()),
         markers=tuple(raw.get("markers") or ()), cookies=cookies, consent=raw.get("consent", "required"),
         tag_manager=bool(raw.get("tag_manager")), privacy_variant=raw.get("privacy_variant"),
-        tarteaucitron=tuple(raw.get("tarteaucitron") or ()), sources=tuple(raw["sources"]))
+        tarteaucitron=tuple(raw.get("tarteaucitron") or ()), sources=tuple(raw["sources"]),
+        consent_categories=raw.get("consent_categories"))
 
 
 @lru_cache(maxsize=1)
 def catalogue() -> Catalogue:
     data = _load()
-    return Catalogue([_vendor(v) for v in data["vendors"]], tuple(data.get("categories") or ()))
+    return Catalogue([_vendor(v) for v in data["vendors"]], tuple(data.get("categories") or ()),
+                     data.get("consent_classes"))
 
 
 def _load() -> dict:

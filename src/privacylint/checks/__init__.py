@@ -10,6 +10,8 @@ _MODULES = (
     "pl103_opaque_tag_loader",
     "pl104_insecure_third_party_request",
     "pl105_privacy_mode_available",
+    "pl106_consent_category_too_weak",
+    "pl107_consent_baseline_override",
     "pl201_undeclared_cookie",
     "pl202_cookie_before_consent",
     "pl301_statement_missing",

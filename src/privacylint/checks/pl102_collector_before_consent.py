@@ -34,7 +34,8 @@ def check(site):
                 "which cannot be verified statically; mark it up for blocking to make the gate checkable.",
                 severity="note")
             continue
+        why = f" Its markup names a consent manager, but {gate.why}." if gate.why else ""
         yield site.finding(
             SPEC, c.file.path, c.line, c.column, c.site,
-            f"{collector.name} loads before consent{via}: {shorten(c.evidence, 70)}{noscript}. rules.yaml "
+            f"{collector.name} loads before consent{via}: {shorten(c.evidence, 70)}{noscript}.{why} rules.yaml "
             f"says it needs consent; {gate_hint(site, page if page.kind == 'page' else None)}.")

@@ -49,9 +49,32 @@ def _cmp_of(el, attrs) -> str | None:
     return None
 
 
+# Where each consent manager's markup names what the visitor must consent to (signatures.md §3).
+_CATEGORY_ATTRS = {
+    "cookiebot": ("data-cookieconsent",), "complianz": ("data-category",), "cookieyes": ("data-cookieyes",),
+    "usercentrics": ("data-usercentrics",), "cookieconsent": ("data-category", "data-cookiecategory"),
+    "klaro": ("data-name",), "termly": ("data-categories",), "iubenda": ("data-iub-purposes",),
+}
+_ONETRUST_CATEGORY = re.compile(r"optanon-category-([\w-]+)")
+
+
+def with_category(el, cmp: str | None) -> str | None:
+    """The gate as `manager:category` when the markup names one (`cookiebot:statistics`,
+    `onetrust:C0002,C0004`), else the manager alone; see facts.split_gate."""
+    if cmp is None:
+        return None
+    if cmp == "onetrust":
+        value = ",".join(_ONETRUST_CATEGORY.findall(el.get("class") or ""))
+    else:
+        value = next((el.get(a) for a in _CATEGORY_ATTRS.get(cmp, ()) if el.get(a) is not None), "")
+    value = " ".join(value.split())
+    return f"{cmp}:{value}" if value else cmp
+
+
 def script_gate(el) -> str | None:
-    """The consent manager holding back a script whose type is not JavaScript, or None (inert)."""
-    return _cmp_of(el, _SCRIPT_ATTRS)
+    """The consent manager (and category) holding back a script whose type is not JavaScript, or
+    None (inert)."""
+    return with_category(el, _cmp_of(el, _SCRIPT_ATTRS))
 
 
 def deferred_url(el) -> tuple[str, str] | None:
@@ -72,7 +95,7 @@ def embed_gate(el) -> tuple[str | None, str, str] | None:
     deferred = deferred_url(el)
     if deferred is None:
         return None
-    return (_cmp_of(el, _EMBED_ATTRS), *deferred)
+    return (with_category(el, _cmp_of(el, _EMBED_ATTRS)), *deferred)
 
 
 # --- auto-blocking loaders: effective only as the first script of the page, synchronous
@@ -196,3 +219,99 @@ def implied_consent(code: str) -> tuple[str, ...]:
 def tarteaucitron_jobs(code: str) -> list[tuple[int, str]]:
     """(offset, service key) of each `tarteaucitron.job.push('<key>')`."""
     return [(m.start(), m.group(1)) for m in _TARTEAUCITRON_JOB.finditer(code)]
+
+
+# --- the consent manager's own configuration: which categories (services) exist, and which are
+# always on. orestbida cookieconsent v3: `categories: {necessary: {enabled: true, readOnly: true}}`
+# (readOnly: the visitor cannot refuse it; enabled: on before any choice); v2: `toggle: {value:
+# 'analytics', enabled, readonly}` blocks. Klaro: `services: [{name, required, default}]`.
+_CC_CATEGORIES = re.compile(r"""\bcategories\s*:\s*\{""")
+_CC_V2_TOGGLE = re.compile(r"""\btoggle\s*:\s*\{""")
+_KLARO_SERVICES = re.compile(r"""\b(?:services|apps)\s*:\s*\[""")
+_KEY = re.compile(r"""(?:^|[{,])\s*['"]?([\w$-]{1,64})['"]?\s*:\s*\{""")
+_TRUE = {name: re.compile(rf"""['"]?\b{name}['"]?\s*:\s*true\b""") for name in ("enabled", "readOnly", "readonly",
+                                                                              "required", "default")}
+_VALUE = re.compile(r"""['"]?\b(?:value|name)['"]?\s*:\s*['"]([^'"]{1,100})['"]""")
+
+
+def manager_config(code: str, braces: Braces) -> list[tuple[str, str, bool]]:
+    """(manager, category or service, always on) of every category a configuration in this
+    script defines."""
+    out: list[tuple[str, str, bool]] = []
+    if "CookieConsent" in code or "initCookieConsent" in code or "cookieconsent" in code:
+        out += _cc_v3(code, braces) + _cc_v2(code, braces)
+    if "klaro" in code.lower():
+        out += _klaro(code, braces)
+    return out
+
+
+def _own_level(code: str, braces: Braces, start: int, end: int) -> str:
+    """The text of a block without its nested blocks (their keys are not this block's)."""
+    parts, at = [], start
+    while True:
+        nested = braces.structure.find("{", at, end)
+        if nested < 0:
+            break
+        parts.append(code[at:nested])
+        at = braces.close.get(nested, end)
+    parts.append(code[at:end])
+    return "".join(parts)
+
+
+def _always_on(text: str, *names: str) -> bool:
+    return any(_TRUE[n].search(text) for n in names)
+
+
+def _cc_v3(code: str, braces: Braces) -> list[tuple[str, str, bool]]:
+    out = []
+    for m in _CC_CATEGORIES.finditer(code):
+        block = braces.body(m.end() - 1)
+        if not block:
+            continue
+        start, end = block
+        at = start  # the key pattern starts at the "{" or at the "," before each key
+        while at < end:
+            key = _KEY.match(code, at)
+            if not key:
+                nxt = code.find(",", at + 1, end)
+                if nxt < 0:
+                    break
+                at = nxt
+                continue
+            open_at = key.end() - 1
+            close = braces.close.get(open_at, end)
+            body = _own_level(code, braces, open_at + 1, close - 1)
+            out.append(("cookieconsent", key.group(1), _always_on(body, "enabled", "readOnly", "readonly")))
+            at = close
+    return out
+
+
+def _cc_v2(code: str, braces: Braces) -> list[tuple[str, str, bool]]:
+    out = []
+    for m in _CC_V2_TOGGLE.finditer(code):
+        block = braces.body(m.end() - 1)
+        if block:
+            body = _own_level(code, braces, block[0] + 1, block[1] - 1)
+            value = _VALUE.search(body)
+            if value:
+                out.append(("cookieconsent", value.group(1), _always_on(body, "enabled", "readonly", "readOnly")))
+    return out
+
+
+def _klaro(code: str, braces: Braces) -> list[tuple[str, str, bool]]:
+    out = []
+    for m in _KLARO_SERVICES.finditer(code):
+        at, end = m.end(), len(code)
+        depth_end = braces.structure.find("]", at)  # services' objects follow, each a {...}
+        while True:
+            open_at = braces.structure.find("{", at, depth_end if depth_end > 0 else end)
+            if open_at < 0:
+                break
+            close = braces.close.get(open_at, end)
+            body = _own_level(code, braces, open_at + 1, close - 1)
+            name = _VALUE.search(body)
+            if name:
+                out.append(("klaro", name.group(1), _always_on(body, "required", "default")))
+            at = close
+            depth_end = braces.structure.find("]", at)
+    return out

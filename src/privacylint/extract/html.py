@@ -17,7 +17,7 @@ from privacylint.extract.fallback import LINE_ATTR, parse_fallback
 from privacylint.extract.js import js_facts
 from privacylint.extract.source import Source
 from privacylint.extract.urls import LINK_SCHEMES, resolve, same_origin_relative
-from privacylint.facts import META_REFRESH, Directive, FileFacts, Link, Marker, Request
+from privacylint.facts import META_REFRESH, Directive, FileFacts, Link, Marker, Request, split_gate
 
 # Element -> attributes whose URL the browser fetches while rendering the page.
 _FETCHED = {
@@ -227,9 +227,13 @@ class _PageWalker:
     def _complianz_categories(self) -> None:
         """Complianz writes the data-category attribute that orestbida's cookieconsent reads."""
         f = self.facts
-        f.requests[:] = [r._replace(gate="complianz") if r.gate == "cookieconsent" else r for r in f.requests]
-        f.writes[:] = [w._replace(gate="complianz") if w.gate == "cookieconsent" else w for w in f.writes]
-        f.markers[:] = [m._replace(gate="complianz") if m.gate == "cookieconsent" else m for m in f.markers]
+
+        def mine(gate):
+            return "complianz" + gate[len("cookieconsent"):] if gate and split_gate(gate)[0] == "cookieconsent" else gate
+
+        f.requests[:] = [r._replace(gate=mine(r.gate)) for r in f.requests]
+        f.writes[:] = [w._replace(gate=mine(w.gate)) for w in f.writes]
+        f.markers[:] = [m._replace(gate=mine(m.gate)) for m in f.markers]
 
     def _base_url(self, root: etree._Element) -> str:
         for base in root.iter("base"):

@@ -153,6 +153,7 @@ class JsResult:
     consent_defaults: list[tuple[int, tuple[str, ...]]]
     implied: tuple[str, ...]
     regions: list[tuple[int, int, str]] = field(default_factory=list)  # consent callbacks, sorted, disjoint
+    config: list[tuple[str, str, bool]] = field(default_factory=list)  # consent manager categories defined here
 
     def gate_at(self, offset: int) -> str | None:
         i = bisect_right(self.regions, (offset, float("inf"))) - 1
@@ -246,7 +247,8 @@ def _extract_js(js: str) -> JsResult:
     requests.sort(key=lambda r: r.offset)
     braces = consent.Braces(s.structure)
     return JsResult(requests, _writes(s), _markers(s), consent.consent_defaults(s.code, braces),
-                    consent.implied_consent(s.code), consent.callback_regions(s.code, braces))
+                    consent.implied_consent(s.code), consent.callback_regions(s.code, braces),
+                    consent.manager_config(s.code, braces))
 
 
 def _markers(s: _Scanned) -> list[tuple[int, str, str, str | None]]:
@@ -303,6 +305,7 @@ class JsFacts:
     markers: list[Marker]
     consent_defaults: list[ConsentDefault]
     implied: tuple[str, ...]
+    config: list[tuple[str, str, bool]]
 
 
 def js_facts(js: str, base: str, position, noscript: bool = False, gate: str | None = None) -> JsFacts:
@@ -320,4 +323,4 @@ def js_facts(js: str, base: str, position, noscript: bool = False, gate: str | N
     markers = [Marker(vendor, text, *position(offset), noscript, gate or own or r.gate_at(offset))
                for offset, vendor, text, own in r.markers]
     defaults = [ConsentDefault(*position(offset), denied) for offset, denied in r.consent_defaults]
-    return JsFacts(requests, writes, markers, defaults, r.implied)
+    return JsFacts(requests, writes, markers, defaults, r.implied, list(r.config))
