@@ -102,3 +102,20 @@ def test_ignore_entries_suppress_until_they_expire(tmp_path):
     assert [(s.finding.path, s.reason) for s in result.suppressed] == [("blog/2018/a.html", "archived posts")]
     expired = lint(site, rules, today=dt.date(2027, 1, 1))
     assert len(found(expired, "PL101")) == 2 and expired.suppressed == []
+
+
+def test_evidence_that_could_not_be_read_is_not_evidence_of_absence(tmp_path):
+    """A skipped homepage: PL302 and PL305 are notes naming the reason, not errors built on nothing."""
+    from conftest import lint, make_site
+
+    site = make_site(tmp_path / "site", {
+        "index.html": '<script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>'
+                      '<a href="/privacy/">Privacy</a>' + " " * 400,
+        "privacy/index.html": "<h1>Privacy</h1><p>Google Analytics</p>"})
+    rules = ("version: 1\nsite: {url: 'https://example.org/'}\nstatement: {page: /privacy/}\n"
+             "collectors:\n  - {name: Google Analytics, vendor: google-analytics}\n")
+    result = lint(site, rules, max_file_size=300)
+    by_check = {f.check: f for f in result.findings}
+    assert sorted((f.check, f.severity) for f in result.findings) == [
+        ("PL001", "error"), ("PL302", "note"), ("PL305", "note")]
+    assert "could not be read" in by_check["PL302"].message and "PL001" in by_check["PL305"].message

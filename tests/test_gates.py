@@ -184,3 +184,78 @@ def test_self_hosted_matomo_is_first_party_but_its_cookies_count(tmp_path):
     cookies = {(f.line, f.subject) for f in result.findings if f.check == "PL201"}
     assert (1, "_pk_ses.*") in cookies and (1, "_pk_ref.*") in cookies  # at the first use: the snippet
     assert "_pk_id.*" not in {subject for _, subject in cookies}
+
+
+# -- consent categories: a gate holds only under a category the visitor must opt into -------------
+CC_CONFIG = ("<script>CookieConsent.run({categories: {necessary: {enabled: true, readOnly: true}, "
+             "analytics: {}}});</script>")
+KLARO_CONFIG = ("<script>var klaroConfig = {storageMethod: 'cookie', services: [{name: 'ga', purposes: ['analytics']},"
+                " {name: 'basics', required: true, purposes: ['functional']}]};</script>")
+
+
+@pytest.mark.parametrize("markup,why", [
+    (f'<script type="text/plain" data-cookieconsent="necessary" src="{GA_SRC}"></script>',
+     "Cookiebot's 'necessary' category is always on"),
+    (f'<script type="text/plain" data-cookieconsent="foo" src="{GA_SRC}"></script>',
+     "'foo' is not a Cookiebot category (necessary, preferences, statistics, marketing)"),
+    (f'<script type="text/plain" data-cookieconsent="statisticss" src="{GA_SRC}"></script>',
+     "did you mean 'statistics'?"),
+    (f'<script type="text/plain" class="optanon-category-C0001" src="{GA_SRC}"></script>',
+     "OneTrust's 'C0001' category is always on"),
+    (f'<script type="text/plain" class="_iub_cs_activate" data-iub-purposes="1" data-suppressedsrc="{GA_SRC}"></script>',
+     "iubenda's '1' category is always on"),
+    (f'<script type="text/plain" data-cookieyes="cookieyes-necessary" src="{GA_SRC}"></script>',
+     "CookieYes's 'cookieyes-necessary' category is always on"),
+    (f'<script type="text/plain" data-categories="essential" src="{GA_SRC}"></script>',
+     "Termly's 'essential' category is always on"),
+    (CC_CONFIG + f'<script type="text/plain" data-category="necessary" src="{GA_SRC}"></script>',
+     "configuration makes 'necessary' always on (readOnly or enabled: true)"),
+    (CC_CONFIG + f'<script type="text/plain" data-category="analytic" src="{GA_SRC}"></script>',
+     "'analytic' is not a category the site's CookieConsent (orestbida) configuration defines (analytics, "
+     "necessary); did you mean 'analytics'?"),
+    (KLARO_CONFIG + f'<script type="text/plain" data-type="text/javascript" data-name="basics" data-src="{GA_SRC}">'
+                    "</script>", "makes 'basics' always on (required or default: true)"),
+    ("<script>cc.run({languages: {en: {settings_modal: {blocks: [{toggle: {value: 'necessary', enabled: true, "
+     "readonly: true}}]}}}}); initCookieConsent();</script>"
+     f'<script type="text/plain" data-cookiecategory="necessary" src="{GA_SRC}"></script>', "always on"),
+])
+def test_an_always_on_or_unknown_category_is_no_gate(tmp_path, markup, why):
+    site = make_site(tmp_path / "site", {"index.html": markup + '\n<a href="/privacy/">P</a>',
+                                         "privacy/index.html": "<h1>P</h1>"})
+    findings = [f for f in lint(site, RULES).findings if f.check == "PL102"]
+    assert len(findings) == 1 and why in findings[0].message, [f.message for f in findings]
+
+
+@pytest.mark.parametrize("markup", [
+    CC_CONFIG + f'<script type="text/plain" data-category="analytics" src="{GA_SRC}"></script>',
+    KLARO_CONFIG + f'<script type="text/plain" data-type="text/javascript" data-name="ga" data-src="{GA_SRC}"></script>',
+    f'<script type="text/plain" data-cookieconsent="necessary, statistics" src="{GA_SRC}"></script>',
+    f'<script type="text/plain" class="optanon-category-C0001 optanon-category-C0002" src="{GA_SRC}"></script>',
+    f'<script type="text/plain" class="_iub_cs_activate" data-iub-purposes="4" data-suppressedsrc="{GA_SRC}"></script>',
+])
+def test_an_opt_in_category_holds(tmp_path, markup):
+    assert pl102(tmp_path, markup) == []
+
+
+def test_the_bundled_example_with_the_necessary_category_fails(tmp_path):
+    import shutil
+
+    from conftest import REPO
+
+    site = tmp_path / "kubevirt.io"
+    shutil.copytree(REPO / "examples" / "kubevirt.io", site)
+    page = site / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace('data-category="analytics"', 'data-category="necessary"'),
+                    encoding="utf-8")
+    rules = (REPO / "rules.yaml").read_text(encoding="utf-8")
+    messages = [f.message for f in lint(site, rules).findings if f.check == "PL102" and f.path == "index.html"]
+    assert any("the site's CookieConsent (orestbida) configuration makes 'necessary' always on" in m
+               for m in messages), messages
+
+
+def test_a_weaker_category_is_a_warning(tmp_path):
+    site = make_site(tmp_path / "site", {
+        "index.html": f'<script type="text/plain" class="optanon-category-C0003" src="{GA_SRC}"></script>'
+                      '<a href="/privacy/">P</a>', "privacy/index.html": "<h1>P</h1>"})
+    result = lint(site, RULES)
+    assert [(f.check, f.severity) for f in result.findings if f.check in ("PL102", "PL106")] == [("PL106", "warning")]

@@ -362,7 +362,8 @@ class Site:
                         "visitor cannot refuse it and it holds nothing back")
             return None
         if name not in vocabulary:
-            return (f"'{name}' is not a {vendor.name} category ({', '.join(vocabulary)}){_nearest(name, vocabulary)}, "
+            names = sorted(vocabulary, key=lambda n: (CONSENT_CLASSES.index(vocabulary[n]), n))  # weakest first
+            return (f"'{name}' is not a {vendor.name} category ({', '.join(names)}){_nearest(name, vocabulary)}, "
                     "so it holds nothing back")
         if vocabulary[name] == "necessary":
             return (f"{vendor.name}'s '{name}' category is always on (the visitor cannot refuse it), so it holds "
@@ -421,6 +422,7 @@ class Site:
             out.setdefault(setting.vendor, []).append(setting)
         return out
 
-    def policy_finding(self, spec, position: tuple[int, int], subject: str, message: str) -> Finding:
-        return Finding(spec.id, spec.name, self._severities.get(spec.id) or spec.severity,
+    def policy_finding(self, spec, position: tuple[int, int], subject: str, message: str,
+                       severity: str | None = None) -> Finding:
+        return Finding(spec.id, spec.name, self._severities.get(spec.id) or severity or spec.severity,
                        self.policy.path, position[0], position[1], subject, message, root=None)

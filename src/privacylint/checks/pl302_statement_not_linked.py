@@ -2,7 +2,8 @@
 
 Visitors must be able to find the statement; most statements, KubeVirt's included, promise a
 link from the homepage. <a>, <area> and <link rel="privacy-policy"> count. With every-page, the
-statement itself and redirect stubs (pages that only hold a meta refresh) are exempt.
+statement itself and redirect stubs (pages that only hold a meta refresh) are exempt. A page that
+could not be read (PL001) is no evidence of a missing link: for the homepage that is a note.
 """
 
 from privacylint.checks.base import CheckSpec
@@ -25,10 +26,16 @@ def check(site):
                 f"the homepage {policy.homepage} is not in the build, so its link to the statement "
                 "cannot be checked; set site.homepage to the homepage's path.")
             return
+        if not home.checked:
+            yield site.finding(
+                SPEC, home.path, None, None, policy.statement_page,
+                "the homepage could not be read (see its PL001 finding), so whether it links to the statement "
+                "cannot be checked.", severity="note")
+            return
         pages = [home]
     else:
         pages = [p for key, p in site.pages.items()
-                 if key != target and not any(r.kind == META_REFRESH for r in p.requests)]
+                 if key != target and p.checked and not any(r.kind == META_REFRESH for r in p.requests)]
     for page in pages:
         if not site.links_to(page, target):
             yield site.finding(

@@ -2,7 +2,8 @@
 
 The statement then says more than the site does: either the collector was removed and the
 statement can be trimmed, or it is loaded in a way privacylint cannot see (edge-injected, or
-by a tag manager - list it under that manager's `loads:` and it counts as used when it is).
+by a tag manager - list it under that manager's `loads:` and it counts as used when it is). When
+some file could not be read (PL001), absence cannot be confirmed: the finding is a note.
 """
 
 from privacylint.checks.base import CheckSpec
@@ -21,9 +22,17 @@ def check(site):
     for collector in collectors:  # what a used tag manager loads is used too
         if collector.name in used:
             used.update(collector.loads)
+    unread = sum(not f.checked for f in site.files if f.kind in ("page", "script", "stylesheet"))
     for collector in collectors:
         vendor_id = collector.vendor.id if collector.vendor else None
         if collector.name in used or vendor_id in used:
+            continue
+        if unread:  # what could not be read is no evidence of absence
+            yield site.policy_finding(
+                SPEC, collector.position, collector.name,
+                f"'{collector.name}' is declared, and no page that could be read contacts it; {unread} "
+                f"file{'s' if unread != 1 else ''} could not be read (see PL001), so whether it is unused cannot "
+                "be confirmed.", severity="note")
             continue
         yield site.policy_finding(
             SPEC, collector.position, collector.name,
