@@ -303,6 +303,13 @@ class Site:
                 used.setdefault(c.vendor.id, []).append(c)
         return used
 
+    def vendor_evidence(self, vendor_id: str) -> list[str]:
+        """Everything the site shows of a vendor: its URLs and every snippet marker (a catalogue
+        cookie's `when:` and `unless:` are read against these)."""
+        evidence = {c.evidence for c in self.used_vendors.get(vendor_id, ())}
+        evidence.update(m.evidence for f in self.files for m in f.markers if m.vendor == vendor_id)
+        return sorted(evidence)
+
     def consent_managers_on(self, page: FileFacts | None) -> list[str]:
         """Consent managers a page loads or uses the markup of (None: the whole site), most used first."""
         if page is None:

@@ -20,12 +20,16 @@ class CookiePattern:
     name: str  # exact or glob
     storage: str = "cookie"
     when: tuple[str, ...] = ()  # written only by the variant whose evidence holds one of these
+    unless: tuple[str, ...] = ()  # not written when the evidence holds one of these (a setting that turns it off)
 
     def written_by(self, evidence: list[str]) -> bool:
+        evidence = [e.replace('"', "'") for e in evidence]
+        if any(u.replace('"', "'") in e for e in evidence for u in self.unless):
+            return False
         if not self.when:
             return True
         wanted = [w.replace('"', "'") for w in self.when]
-        return any(w in e.replace('"', "'") for e in evidence for w in wanted)
+        return any(w in e for e in evidence for w in wanted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +139,8 @@ class Catalogue:
 
 def _vendor(raw: dict) -> Vendor:
     cookies = tuple(CookiePattern(c) if isinstance(c, str)
-                    else CookiePattern(c["name"], c.get("storage", "cookie"), tuple(c.get("when") or ()))
+                    else CookiePattern(c["name"], c.get("storage", "cookie"), tuple(c.get("when") or ()),
+                                       tuple(c.get("unless") or ()))
                     for c in raw.get("cookies") or ())
     return Vendor(
         id=raw["id"], name=raw["name"], aliases=tuple(raw.get("aliases") or ()), owner=raw["owner"],

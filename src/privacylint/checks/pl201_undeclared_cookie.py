@@ -2,9 +2,11 @@
 
 ePrivacy Art. 5(3) covers any storage on the visitor's device, cookies and localStorage alike,
 so each key the site writes belongs in the statement. Two sources: writes in first-party code
-(reported where written), and the cookies that a vendor declared as a collector is known to
-write (reported once, at the first place the site uses it, with the catalogue's name pattern
-as subject). An undeclared vendor is PL101's finding; its cookies follow once it is declared.
+(reported where written), and the cookies that a vendor declared as a collector, or self-hosted
+software the site runs (Matomo, Plausible, Umami... recognised by path and snippet), is known
+to write (reported once, at the first place the site uses it, with the catalogue's name pattern
+as subject), unless the snippet turns them off (Matomo's disableCookies). An undeclared third
+party is PL101's finding; its cookies follow once it is declared.
 Writes whose key is computed at run time cannot be named statically; the inventory lists them.
 """
 
@@ -54,9 +56,9 @@ def _direct_writes(site):
 def _vendor_cookies(site):
     for contacts in site.used_vendors.values():
         first, vendor = contacts[0], contacts[0].vendor
-        if not any(c.collector for c in contacts):
-            continue
-        evidence = sorted({c.evidence for c in contacts})
+        if not any(c.collector or c.first_party for c in contacts):
+            continue  # an undeclared third party is PL101's finding; self-hosted software writes the site's own
+        evidence = site.vendor_evidence(vendor.id)
         for cookie in vendor.cookies:
             if not cookie.written_by(evidence) or site.policy.cookie_rule_for(cookie.name, cookie.storage):
                 continue

@@ -1,17 +1,49 @@
 """First-party code writes a cookie declared `consent: required` without a gate.
 
 The write must wait for consent: inside a consent callback, or in a script that a consent
-manager's markup holds back. A vendor's own cookies follow its script, so PL102 covers them.
+manager's markup holds back. A vendor's own cookies follow its script: when a vendor loads
+without a holding gate, each cookie its catalogue entry writes that rules.yaml declares
+`consent: required` is reported at the element that loads it, unless PL102 already reports that
+very contact (a collector declared consent: required): one problem, one finding.
 """
 
 from privacylint.checks.base import CheckSpec, gate_hint
 from privacylint.gates import Place, gate_of
 
 SPEC = CheckSpec("PL202", "cookie-before-consent", "error",
-                 "First-party code writes a cookie declared consent: required without a gate.")
+                 "A cookie declared consent: required is written without a gate, by the site or a vendor.")
 
 
 def check(site):
+    yield from _vendor_cookies(site)
+    yield from _first_party_writes(site)
+
+
+def _vendor_cookies(site):
+    for c in site.contacts:
+        vendor, collector = c.vendor, c.collector
+        if vendor is None or not vendor.cookies:
+            continue
+        if collector is None and not c.first_party:
+            continue  # an undeclared third party is PL101's finding
+        if collector is not None and collector.consent == "required":
+            continue  # PL102 reports this contact when it loads ungated
+        gate = gate_of(site, c.place)
+        if gate.held:
+            continue
+        evidence = site.vendor_evidence(vendor.id)
+        for cookie in vendor.cookies:
+            rule = site.policy.cookie_rule_for(cookie.name, cookie.storage)
+            if rule is None or rule.consent != "required" or not cookie.written_by(evidence):
+                continue
+            yield site.finding(
+                SPEC, c.file.path, c.line, c.column, cookie.name,
+                f"{vendor.name} loads here without a gate ({c.evidence[:70]}) and writes '{cookie.name}', which "
+                f"rules.yaml says needs consent; {gate_hint(site, c.file if c.file.kind == 'page' else None)}, "
+                "or use its privacy-enhanced variant if it has one.")
+
+
+def _first_party_writes(site):
     for f in site.files:
         for w in f.writes:
             rule = w.name and site.policy.cookie_rule_for(w.name, w.storage)
