@@ -60,3 +60,48 @@ def test_self_hosted_cookies_declared_required_and_ungated_are_pl202(tmp_path):
     result = lint(site, rules)
     assert sorted(f.subject for f in result.findings if f.check == "PL202") == [
         "_pk_cvar.*", "_pk_hsr.*", "_pk_id.*", "_pk_ref.*", "_pk_ses.*", "_pk_testcookie.*"]
+
+
+def test_literals_that_load_nothing_are_no_contact(tmp_path):
+    """A consent manager's read-more link, a service description's uri, a revocation call in a
+    decline callback: none of them loads anything."""
+    site = make_site(tmp_path / "site", {
+        "index.html": HOME + "<script>var cfg = {readmoreLink: 'https://umami.is/', services: [{name: 'tawk', "
+                             "uri: 'https://www.tawk.to/data-protection/'}], onDecline: function () { "
+                             "var _hsq = window._hsq = []; _hsq.push(['revokeCookieConsent']); }};"
+                             "location.href = 'https://www.facebook.com/example';</script>",
+        "privacy/index.html": "<h1>Privacy</h1>"})
+    result = lint(site, BASE)
+    assert [(f.check, f.subject) for f in result.findings] == []
+
+
+def test_a_real_load_next_to_such_literals_still_counts(tmp_path):
+    site = make_site(tmp_path / "site", {
+        "index.html": HOME + "<script>var s = document.createElement('script'); "
+                             "s.src = 'https://embed.tawk.to/123/default'; document.head.appendChild(s);</script>",
+        "privacy/index.html": "<h1>Privacy</h1>"})
+    assert [f.check for f in lint(site, BASE).findings] == ["PL101"]
+
+
+def test_a_self_hosted_consent_manager_is_not_the_sites_contacts(tmp_path):
+    services = ("var tarteaucitron = {}; tarteaucitron.services = {}; tarteaucitron.services.tawkto = {key: 'tawkto', "
+                "uri: 'https://www.tawk.to/data-protection/', js: function () { "
+                "tarteaucitron.addScript('https://embed.tawk.to/' + id + '/default'); }};\n"
+                "tarteaucitron.services.gtag = {js: function () { window.dataLayer = []; "
+                "tarteaucitron.addScript('https://www.googletagmanager.com/gtag/js?id=' + tarteaucitron.user.gtagUa); }};\n")
+    site = make_site(tmp_path / "site", {
+        "index.html": HOME + '<script src="/tarteaucitron/tarteaucitron.services.js"></script>'
+                             "<script>(tarteaucitron.job = tarteaucitron.job || []).push('gtag');</script>",
+        "tarteaucitron/tarteaucitron.services.js": services, "privacy/index.html": "<h1>Privacy</h1><p>Google Analytics</p>"})
+    rules = BASE + "collectors:\n  - {name: Google Analytics, vendor: google-analytics}\ncookies:\n  - {name: '_ga*'}\n"
+    result = lint(site, rules)
+    assert [(f.check, f.subject) for f in result.findings] == []  # GA is activated, and gated, by job.push
+
+
+def test_a_tracker_named_like_a_library_still_shows_its_loads(tmp_path):
+    site = make_site(tmp_path / "site", {
+        "index.html": HOME + '<script src="/js/jquery.min.js"></script>',
+        "js/jquery.min.js": "/*! jQuery v3 | (c) OpenJS Foundation | jquery.org/license */\n"
+                            "var s = document.createElement('img'); s.src = 'https://tracker.example.net/p.gif';",
+        "privacy/index.html": "<h1>Privacy</h1>"})
+    assert [(f.check, f.path) for f in lint(site, BASE).findings] == [("PL101", "js/jquery.min.js")]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 
 from privacylint.decode import decode, is_binary
 from privacylint.extract.css import css_facts
 from privacylint.extract.html import extract_page
 from privacylint.extract.js import is_data, js_facts
 from privacylint.extract.source import Source
-from privacylint.facts import FileFacts, Problem
+from privacylint.facts import JS_LITERAL, FileFacts, Problem
 
 KINDS = {".html": "page", ".htm": "page", ".xhtml": "page", ".js": "script", ".mjs": "script",
          ".css": "stylesheet"}
@@ -90,8 +91,43 @@ def extract_bytes(data: bytes, url: str, facts: FileFacts) -> None:
         _extract_stylesheet(text, url, facts)
 
 
+# Self-hosted copies of consent managers and common libraries: (file name, a signature the code
+# carries, whether it is a consent manager). A consent manager's own file holds the service
+# definitions of every vendor it can load (tarteaucitron.services.js names ~250): none of them
+# is the site's contact; what a page activates (job.push, markup) is. A library's internal
+# literals and snippet-like text are not the site's either; its real loads (sinks) are kept, so a
+# tracker named jquery.js still shows what it loads.
+_VENDORED = (
+    (re.compile(r"(?:^|/)tarteaucitron(?:\.services)?(?:\.min)?\.js$"), "tarteaucitron", True),
+    (re.compile(r"(?:^|/)klaro(?:-no-css)?(?:\.min)?\.js$"), "klaro", True),
+    (re.compile(r"(?:^|/)(?:cookieconsent|vanilla-cookieconsent)(?:\.umd)?(?:\.min)?\.js$"), "CookieConsent", True),
+    (re.compile(r"(?:^|/)jquery[\w.-]*\.js$"), "jquery.org/license", False),
+    (re.compile(r"(?:^|/)bootstrap[\w.-]*\.js$"), "getbootstrap.com", False),
+)
+
+
+def vendored(path: str, text: str) -> tuple[bool, bool]:
+    """(is a known library by name and signature, is it a consent manager). A library's signature
+    is its licence banner, looked for at the file's start or end; a consent manager's is its name
+    in the code."""
+    for name, signature, manager in _VENDORED:
+        if not name.search(path):
+            continue
+        where = text if manager else text[:4096] + text[-4096:]
+        if signature in where:
+            return True, manager
+    return False, False
+
+
 def _extract_script(text: str, url: str, facts: FileFacts) -> None:
-    facts.add_js(js_facts(text, url, Source(text).position))
+    found = js_facts(text, url, Source(text).position)
+    library, manager = vendored(facts.path, text)
+    if manager:
+        found.requests, found.writes, found.markers = [], [], []
+    elif library:
+        found.requests = [r for r in found.requests if r.kind != JS_LITERAL]
+        found.markers = []
+    facts.add_js(found)
 
 
 def _extract_stylesheet(text: str, url: str, facts: FileFacts) -> None:

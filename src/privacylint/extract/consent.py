@@ -177,6 +177,52 @@ class Braces:
 _BRACE = re.compile(r"[{}]")
 
 
+# Callbacks that run when the visitor refuses or revokes consent: a vendor snippet or URL in them
+# is a revocation call (`_hsq.push(["revokeCookieConsent"])`), not a load before consent.
+_REFUSALS = tuple(re.compile(p) for p in (
+    r"\bon(?:Decline|Reject|Revoke|Deny|Withdraw|OptOut)\w*\s*:\s*",
+    r"['\"]CookiebotOnDecline['\"]",
+    r"['\"]cmplz_revoke['\"]",
+))
+
+
+class Regions:
+    """Disjoint, sorted (start, end, ...) blocks; inside() by bisection."""
+
+    def __init__(self, regions: list[tuple]):
+        self.regions = regions
+        self.starts = [r[0] for r in regions]
+
+    def inside(self, offset: int) -> bool:
+        from bisect import bisect_right
+
+        i = bisect_right(self.starts, offset) - 1
+        return i >= 0 and offset < self.regions[i][1]
+
+
+def refusal_regions(code: str, braces: Braces) -> list[tuple[int, int, str]]:
+    """(start, end, "refusal") of code that runs only when consent is refused or revoked."""
+    if not any(word in code for word in ("Decline", "Reject", "Revoke", "Deny", "Withdraw", "OptOut", "revoke")):
+        return []
+    regions = []
+    for pattern in _REFUSALS:
+        for m in pattern.finditer(code):
+            body = braces.body(m.end())
+            if body:
+                regions.append((*body, "refusal"))
+    return _outermost(regions)
+
+
+def _outermost(regions: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The outermost blocks only (nested ones add nothing), sorted and disjoint."""
+    out: list[tuple[int, int, str]] = []
+    for start, end, cmp in sorted(regions, key=lambda r: (r[0], -r[1])):
+        if out and start < out[-1][1]:
+            continue  # inside the previous block: blocks nest or are disjoint
+        out.append((start, end, cmp))
+    return out
+
+
 def callback_regions(code: str, braces: Braces) -> list[tuple[int, int, str]]:
     """(start, end, consent manager) of code that runs only inside a consent callback: the
     outermost blocks only (nested ones add nothing), sorted and disjoint."""
@@ -188,12 +234,7 @@ def callback_regions(code: str, braces: Braces) -> list[tuple[int, int, str]]:
             body = braces.body(m.end())
             if body:
                 regions.append((*body, cmp))
-    outermost: list[tuple[int, int, str]] = []
-    for start, end, cmp in sorted(regions, key=lambda r: (r[0], -r[1])):
-        if outermost and start < outermost[-1][1]:
-            continue  # inside the previous block: blocks nest or are disjoint
-        outermost.append((start, end, cmp))
-    return outermost
+    return _outermost(regions)
 
 
 def consent_defaults(code: str, braces: Braces) -> list[tuple[int, tuple[str, ...]]]:

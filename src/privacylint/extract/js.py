@@ -165,7 +165,6 @@ class JsResult:
 # A data file (Sphinx's searchindex.js: `Search.setIndex({...})`, `var DATA = {...};`): one JSON
 # literal, passed to a call or assigned. JSON cannot load anything; the code that reads it is elsewhere.
 _DATA_HEAD = re.compile(r"\s*(?:(?:var|let|const)\s+[\w$]+\s*=\s*|[\w$][\w$.]*\s*=\s*|[\w$][\w$.]*\()\s*(?=[\[{])")
-_DATA_TAIL = re.compile(r"\)?\s*;?\s*\Z")
 _DATA_FROM = 64 * 1024  # smaller scripts cost little to scan
 
 
@@ -212,6 +211,27 @@ def might_act(js: str) -> bool:
 _MEMO_UP_TO = 64 * 1024  # scripts up to this size are analysed once per worker, whatever page holds them
 
 
+# Positions where a URL literal is a link or a command argument, not a load (design: "what
+# counts as a request"): a property naming a link (readmore, privacy, policy, ...Link, href,
+# homepage, website), `uri`/`url` in an object that also has a `name` (a service description),
+# an assignment to href or location (navigation), an argument of a command queue's push([...]).
+_LINK_KEY = re.compile(r"""['"]?([\w$]{1,40})['"]?\s*:\s*$""")
+_LINK_KEYS = re.compile(r"(?i)^(?:readmore\w*|privacy\w*|\w*policy\w*|\w*link|href|homepage|website|home|about\w*)$")
+_NAMED_OBJECT = re.compile(r"""['"]?\bname['"]?\s*:""")
+_NAVIGATION = re.compile(r"""(?:\.href|\blocation)\s*=\s*$""")
+_COMMAND_QUEUE = re.compile(r"""\.push\s*\(\s*\[[^\]\)]{0,200}$""")
+
+
+def not_a_load(before: str) -> bool:
+    """Whether a URL literal preceded by `before` sits where it names a page, not a resource."""
+    key = _LINK_KEY.search(before)
+    if key:
+        name = key.group(1)
+        if _LINK_KEYS.match(name) or name.lower() in ("uri", "url") and _NAMED_OBJECT.search(before[-300:]):
+            return True
+    return bool(_NAVIGATION.search(before) or _COMMAND_QUEUE.search(before))
+
+
 def extract_js(js: str) -> JsResult:
     """What a script does, by offset. Documentation sites repeat the same inline scripts on every
     page (theme, search options, the analytics snippet): those are analysed once. The result is
@@ -230,6 +250,8 @@ def _extract_js(js: str) -> JsResult:
     if not might_act(js):
         return JsResult([], [], [], [], ())
     s = scan(js)
+    braces = consent.Braces(s.structure)
+    refusals = consent.Regions(consent.refusal_regions(s.code, braces))
     requests: list[JsRequest] = []
     url_vars: dict[str, str] = {}
     for offset, value in s.strings.items():
@@ -237,6 +259,8 @@ def _extract_js(js: str) -> JsResult:
             continue
         before = s.code[max(0, offset - 160):offset]
         loaded = bool(_SINK_BEFORE.search(before))
+        if not loaded and (not_a_load(s.code[max(0, offset - 400):offset]) or refusals.inside(offset)):
+            continue  # a link, a command argument, or code that runs on refusal: nothing is loaded
         requests.append(JsRequest(offset, value, loaded))
         assigned = _ASSIGN_BEFORE.search(before)
         if assigned:
@@ -245,8 +269,8 @@ def _extract_js(js: str) -> JsResult:
         if m.group(1) in url_vars:
             requests.append(JsRequest(m.start(1), url_vars[m.group(1)], True))
     requests.sort(key=lambda r: r.offset)
-    braces = consent.Braces(s.structure)
-    return JsResult(requests, _writes(s), _markers(s), consent.consent_defaults(s.code, braces),
+    markers = [m for m in _markers(s) if not refusals.inside(m[0])]  # a snippet run on refusal loads nothing
+    return JsResult(requests, _writes(s), markers, consent.consent_defaults(s.code, braces),
                     consent.implied_consent(s.code), consent.callback_regions(s.code, braces),
                     consent.manager_config(s.code, braces))
 
