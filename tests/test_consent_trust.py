@@ -105,3 +105,14 @@ def test_a_tracker_named_like_a_library_still_shows_its_loads(tmp_path):
                             "var s = document.createElement('img'); s.src = 'https://tracker.example.net/p.gif';",
         "privacy/index.html": "<h1>Privacy</h1>"})
     assert [(f.check, f.path) for f in lint(site, BASE).findings] == [("PL101", "js/jquery.min.js")]
+
+
+def test_a_consent_managers_storage_comes_from_its_config(tmp_path):
+    klaro = ("<script>var klaroConfig = {storageMethod: 'cookie', cookieName: 'klaro-choice', services: "
+             "[{name: 'ga', purposes: ['analytics']}]};</script>"
+             '<script defer src="https://cdn.kiprotect.com/klaro/v0.7/klaro.js"></script>')
+    site = make_site(tmp_path / "site", {"index.html": HOME + klaro, "privacy/index.html": "<h1>Privacy</h1><p>Klaro</p>"})
+    rules = BASE + "collectors:\n  - {name: Klaro, vendor: klaro, consent: not-required}\n"
+    result = lint(site, rules)
+    assert [(f.check, f.subject) for f in result.findings if f.check == "PL201"] == [("PL201", "klaro-choice")]
+    assert "cookie 'klaro-choice'" in next(f.message for f in result.findings if f.check == "PL201")

@@ -114,7 +114,7 @@ class FileFacts:
     consent_defaults: list[ConsentDefault] = field(default_factory=list)
     autoblock: str | None = None  # an auto-blocking consent manager loaded first on the page
     implied: tuple[str, ...] = ()  # consent managers configured to release scripts without a choice
-    consent_config: list[tuple[str, str, bool]] = field(default_factory=list)  # (manager, category, always on)
+    consent_config: list[tuple] = field(default_factory=list)  # (manager, category, always on); (manager, "@cookie"|"@local", key)
     csp: list[tuple[int, int | None, str]] = field(default_factory=list)  # <meta http-equiv=CSP>: line, column, value
     referrer: tuple[int, int | None, str] | None = None  # <meta name=referrer>: line, column, policy
     directives: list[Directive] = field(default_factory=list)

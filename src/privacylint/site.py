@@ -338,9 +338,30 @@ class Site:
         config: dict[str, dict[str, bool]] = {}
         for f in self.files:
             for cmp, name, always_on in f.consent_config:
+                if name.startswith("@"):
+                    continue  # where it stores the choice: manager_storage
                 known = config.setdefault(cmp, {})
                 known[name] = known.get(name, False) or always_on
         return config
+
+    @cached_property
+    def manager_storage(self) -> dict[str, list]:
+        """Consent manager -> where its configuration says it keeps the visitor's choice."""
+        from privacylint.vendors import CookiePattern
+
+        found: dict[str, list] = {}
+        for f in self.files:
+            for cmp, where, key in f.consent_config:
+                if where in ("@cookie", "@local"):
+                    pattern = CookiePattern(str(key), "cookie" if where == "@cookie" else "local")
+                    if pattern not in found.setdefault(cmp, []):
+                        found[cmp].append(pattern)
+        return found
+
+    def vendor_cookies(self, vendor: Vendor) -> tuple:
+        """What a vendor writes: for a consent manager whose storage the site configures, that;
+        else the catalogue's entry."""
+        return tuple(self.manager_storage.get(vendor.id) or vendor.cookies)
 
     def category_refusal(self, cmp: str, category: str | None) -> str | None:
         """Why markup naming `category` of consent manager `cmp` holds nothing back, or None when

@@ -59,7 +59,7 @@ def _vendor_cookies(site):
         if not any(c.collector or c.first_party for c in contacts):
             continue  # an undeclared third party is PL101's finding; self-hosted software writes the site's own
         evidence = site.vendor_evidence(vendor.id)
-        for cookie in vendor.cookies:
+        for cookie in site.vendor_cookies(vendor):
             if not cookie.written_by(evidence) or site.policy.cookie_rule_for(cookie.name, cookie.storage):
                 continue
             yield site.finding(

@@ -22,7 +22,7 @@ def check(site):
 def _vendor_cookies(site):
     for c in site.contacts:
         vendor, collector = c.vendor, c.collector
-        if vendor is None or not vendor.cookies:
+        if vendor is None or not site.vendor_cookies(vendor):
             continue
         if collector is None and not c.first_party:
             continue  # an undeclared third party is PL101's finding
@@ -32,7 +32,7 @@ def _vendor_cookies(site):
         if gate.held:
             continue
         evidence = site.vendor_evidence(vendor.id)
-        for cookie in vendor.cookies:
+        for cookie in site.vendor_cookies(vendor):
             rule = site.policy.cookie_rule_for(cookie.name, cookie.storage)
             if rule is None or rule.consent != "required" or not cookie.written_by(evidence):
                 continue

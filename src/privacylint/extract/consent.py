@@ -277,13 +277,32 @@ _VALUE = re.compile(r"""['"]?\b(?:value|name)['"]?\s*:\s*['"]([^'"]{1,100})['"]"
 
 def manager_config(code: str, braces: Braces) -> list[tuple[str, str, bool]]:
     """(manager, category or service, always on) of every category a configuration in this
-    script defines."""
+    script defines; and (manager, "@cookie" or "@local", the key) for where it stores the choice."""
     out: list[tuple[str, str, bool]] = []
     if "CookieConsent" in code or "initCookieConsent" in code or "cookieconsent" in code:
         out += _cc_v3(code, braces) + _cc_v2(code, braces)
+        name = _CC_COOKIE_NAME.search(code)
+        if name:
+            out.append(("cookieconsent", "@cookie", name.group(1)))
     if "klaro" in code.lower():
         out += _klaro(code, braces)
+        method, name = _KLARO_STORAGE.search(code), _COOKIE_NAME.search(code)
+        if method or name:
+            storage = "@local" if method and method.group(1).lower() == "localstorage" else "@cookie"
+            out.append(("klaro", storage, name.group(1) if name else "klaro"))
+    if "tarteaucitron.init" in code:
+        name = _COOKIE_NAME.search(code)
+        if name:
+            out.append(("tarteaucitron", "@cookie", name.group(1)))
     return out
+
+
+# Where a consent manager keeps the visitor's choice, when its configuration says (Klaro:
+# storageMethod 'cookie' | 'localStorage', cookieName; cookieconsent v3: cookie: {name};
+# tarteaucitron: cookieName). The catalogue's default applies when it does not.
+_KLARO_STORAGE = re.compile(r"""['"]?\bstorageMethod['"]?\s*:\s*['"](cookie|localStorage)['"]""", re.I)
+_COOKIE_NAME = re.compile(r"""['"]?\bcookieName['"]?\s*:\s*['"]([^'"]{1,100})['"]""")
+_CC_COOKIE_NAME = re.compile(r"""\bcookie\s*:\s*\{[^{}]{0,300}?\bname\s*:\s*['"]([^'"]{1,100})['"]""")
 
 
 def _own_level(code: str, braces: Braces, start: int, end: int) -> str:
