@@ -169,3 +169,8 @@ def test_explain_and_lists(capsys):
 def test_python_dash_m_entry_point(clean):
     proc = subprocess.run([sys.executable, "-m", "privacylint", "_site"], capture_output=True, text=True, cwd=clean)
     assert proc.returncode == 0 and proc.stdout.startswith("No problems")
+
+
+def test_an_empty_selection_is_a_usage_error(clean, capsys):
+    code, _, err = run_cli("_site", "--select", "PL1", "--ignore", "PL1", capsys=capsys)
+    assert code == 2 and "leaves no check to run" in err

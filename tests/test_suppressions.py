@@ -98,3 +98,14 @@ def test_exit_zero_never_hides_exit_2(tmp_path, monkeypatch):
     assert cli.main(["site", "--exit-zero"]) == 0
     (tmp_path / "rules.yaml").write_text("version: 3\n")
     assert cli.main(["site", "--exit-zero"]) == 2
+
+
+def test_a_suppression_without_a_colon_says_the_syntax(tmp_path):
+    from conftest import lint, make_site
+
+    site = make_site(tmp_path / "site", {
+        "index.html": '<a href="/privacy/">P</a><div data-privacylint-ignore="PL105 - marketing wants the branded '
+                      'player"><p>x</p></div>', "privacy/index.html": "<h1>P</h1>"})
+    messages = [f.message for f in lint(site).findings if f.check == "PL901"]
+    assert len(messages) == 1 and "check ids, a colon, then the reason" in messages[0]
+    assert "MARKETING" not in messages[0]

@@ -216,7 +216,11 @@ def _enabled(select: str | None, ignore: str | None) -> frozenset[str]:
         return chosen
 
     enabled = pick(select) if select else set(SPECS)
-    return frozenset(enabled - (pick(ignore) if ignore else set()))
+    enabled -= pick(ignore) if ignore else set()
+    if not enabled:
+        raise UsageError(f"--select {select or '(all)'} --ignore {ignore} leaves no check to run; "
+                         "a run that checks nothing would pass anything")
+    return frozenset(enabled)
 
 
 def _rules_path(given: str | None) -> str:

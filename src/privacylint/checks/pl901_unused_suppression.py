@@ -6,7 +6,11 @@ at the same place, so they are reported, like ruff's RUF100. Only suppressions w
 all ran are judged (not under --select/--ignore that skip them).
 """
 
+import re
+
 from privacylint.checks.base import CheckSpec
+
+_ID = re.compile(r"^PL\d{1,4}$")
 
 SPEC = CheckSpec("PL901", "unused-suppression", "warning",
                  "An inline suppression or ignore entry matched no finding.")
@@ -16,7 +20,12 @@ AUDITS_SUPPRESSIONS = True
 def check(audit):
     for site, f, index, d in audit.directives():
         unknown = [c for c in d.checks if c not in audit.known]
-        if unknown or not d.checks:
+        if any(not _ID.match(c) for c in unknown):  # words, not ids: the colon is missing or misplaced
+            yield site.finding(SPEC, f.path, d.line, d.column, ",".join(d.checks)[:60],
+                               "the suppression is not written as check ids, a colon, then the reason: "
+                               "data-privacylint-ignore=\"PL105: marketing wants the branded player\" "
+                               "(or <!-- privacylint-ignore PL105: reason -->); it suppresses nothing.")
+        elif unknown or not d.checks:
             names = ", ".join(unknown) or "nothing"
             yield site.finding(SPEC, f.path, d.line, d.column, ",".join(d.checks) or "-",
                                f"the suppression names {names}, not a privacylint check; "
