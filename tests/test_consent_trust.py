@@ -116,3 +116,16 @@ def test_a_consent_managers_storage_comes_from_its_config(tmp_path):
     result = lint(site, rules)
     assert [(f.check, f.subject) for f in result.findings if f.check == "PL201"] == [("PL201", "klaro-choice")]
     assert "cookie 'klaro-choice'" in next(f.message for f in result.findings if f.check == "PL201")
+
+
+def test_a_custom_tarteaucitron_service_is_gated(tmp_path):
+    page = ("<script>tarteaucitron.services.umami = {key: 'umami', type: 'analytic', name: 'Umami', needConsent: true, "
+            "cookies: [], js: function () { tarteaucitron.addScript('https://cloud.umami.is/script.js'); }};"
+            "(tarteaucitron.job = tarteaucitron.job || []).push('umami');</script>")
+    site = make_site(tmp_path / "site", {"index.html": HOME + page, "privacy/index.html": "<h1>Privacy</h1><p>Umami</p>"})
+    rules = BASE + "collectors:\n  - {name: Umami, vendor: umami}\ncookies:\n  - {name: '*', storage: local}\n"
+    assert [(f.check, f.subject) for f in lint(site, rules).findings] == []
+    ungated = make_site(tmp_path / "bare", {"index.html": HOME + "<script>var s = document.createElement('script'); "
+                                            "s.src = 'https://cloud.umami.is/script.js';</script>",
+                                            "privacy/index.html": "<h1>Privacy</h1><p>Umami</p>"})
+    assert [f.check for f in lint(ungated, rules).findings] == ["PL102"]

@@ -137,6 +137,8 @@ _CALLBACKS = tuple((re.compile(p), cmp, needs) for p, cmp, needs in (
     (r"['\"]cmplz_(?:enable_category|fire_categories|status_change)['\"]", "complianz", ""),
     (r"['\"]cookieyes_consent_update['\"]", "cookieyes", ""),
     (r"['\"](?:ucEvent|UC_UI_CMP_EVENT)['\"]", "usercentrics", ""),
+    # a service defined for tarteaucitron runs only once the visitor accepts it (and a page pushes it)
+    (r"\btarteaucitron\.services\.[\w$]+\s*=\s*", "tarteaucitron", "tarteaucitron.services"),
 ))
 _CONSENT_DEFAULT = re.compile(
     r"""(?:\bgtag\s*\(|\bdataLayer\.push\s*\(\s*\[)\s*['"]consent['"]\s*,\s*['"]default['"]\s*,\s*\{""")

@@ -42,7 +42,7 @@ _URLISH = re.compile(r"^(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}", re.I)
 _IDENT = r"[A-Za-z_$][\w$]*"
 _SINK = (r"(?:\.src\s*=(?!=)"
          r"|\.setAttribute\s*\(\s*[\"']src[\"']\s*,"
-         r"|\b(?:fetch|sendBeacon|importScripts|getScript|import)\s*\("
+         r"|\b(?:fetch|sendBeacon|importScripts|getScript|import|addScript)\s*\("
          r"|\bnew\s+(?:EventSource|WebSocket|Worker|SharedWorker)\s*\("
          r"|\.open\s*\(\s*[\"'][A-Za-z]+[\"']\s*,)\s*")
 _SINK_BEFORE = re.compile(_SINK + r"$")
