@@ -84,12 +84,7 @@ class FactCache:
 
     def _reset(self) -> None:
         """A cache that cannot be opened is set aside (a corrupt file is deleted) and not used."""
-        if self.db is not None:
-            try:
-                self.db.close()
-            except sqlite3.Error:
-                pass
-        self.db = None
+        self.close()
         try:
             with open(self.path, "rb") as fh:
                 header = fh.read(16)
