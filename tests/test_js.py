@@ -74,3 +74,26 @@ if (document.cookie == "x=1") {}
 def test_unterminated_constructs_do_not_crash():
     for js in ["'unterminated", "/* open", "`tpl ${", "s.src = ", "/[/"]:
         extract_js(js)
+
+
+def test_a_snippet_padded_with_white_space_is_still_found():
+    """Marker patterns run in windows around the pre-filter's anchors; the windows tile the code,
+    so padding inside a snippet cannot push it out of reach."""
+    from privacylint.vendors import catalogue
+
+    found = catalogue().markers_in("x = 1;\ngtag(" + " " * 5000 + "'config', 'G-1');")
+    assert [(vendor, text.replace(" ", "")) for _, vendor, text in found] == [("google-analytics", "gtag('config'")]
+
+
+def test_large_json_data_in_a_script_is_blanked_but_its_urls_kept():
+    import json
+
+    from privacylint.extract.js import blank_json
+
+    table = {f"k{i}": f"gtag('config' document.cookie = {i}" for i in range(400)}
+    table["beacon"] = "https://www.google-analytics.com/collect"
+    js = "var data = " + json.dumps(table) + ";\nlocalStorage.setItem('seen', 1);"
+    blanked = blank_json(js)
+    assert len(blanked) == len(js) and blanked.count("\n") == js.count("\n")
+    assert "gtag" not in blanked and '"https://www.google-analytics.com/collect"' in blanked
+    assert blanked.endswith("localStorage.setItem('seen', 1);")

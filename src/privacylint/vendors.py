@@ -118,15 +118,22 @@ class Catalogue:
         return (re.compile("|".join(map(re.escape, anchors))) if anchors else None), by_anchor
 
     def markers_in(self, code: str) -> list[tuple[int, str, str]]:
-        """(offset, vendor id, matched text) of every vendor marker in `code`, in order."""
+        """(offset, vendor id, matched text) of every vendor marker in `code`, in order. The full
+        patterns run only from the previous anchor the literal pre-filter found to a little past
+        this one (a pattern that starts with a look-behind would otherwise try every position of
+        a large script); the windows tile the code, so any amount of white space inside a
+        snippet is still covered, in linear time."""
         prefilter, by_anchor = self._markers
         if prefilter is None:
             return []
         found = {}
-        for anchor in set(prefilter.findall(code)):
-            for vendor_id, pattern in by_anchor[anchor]:
-                for m in pattern.finditer(code):
+        previous = 0
+        for hit in prefilter.finditer(code):
+            end = min(len(code), hit.end() + 256)
+            for vendor_id, pattern in by_anchor[hit.group()]:
+                for m in pattern.finditer(code, previous, end):
                     found.setdefault(m.start(), (m.start(), vendor_id, m.group()))
+            previous = hit.start()
         return sorted(found.values())
 
     @cached_property

@@ -125,18 +125,20 @@ def autoblocker(el) -> str | None:
 # (opener, consent manager, text the script must also hold): code in the {...} after the opener
 # runs only once the consent manager reports consent.
 _CALLBACKS = tuple((re.compile(p), cmp, needs) for p, cmp, needs in (
-    (r"['\"]Cookiebot(?:OnAccept|OnConsentReady)['\"]", "cookiebot", ""),
-    (r"\bif\s*\(\s*(?:window\.)?Cookiebot\.consent\.(?:statistics|marketing|preferences)\b", "cookiebot", ""),
-    (r"\bfunction\s+OptanonWrapper\s*\(\s*\)", "onetrust", ""),
+    (r"['\"]Cookiebot(?:OnAccept|OnConsentReady)['\"]", "cookiebot", "CookiebotOn"),
+    (r"\bif\s*\(\s*(?:window\.)?Cookiebot\.consent\.(?:statistics|marketing|preferences)\b", "cookiebot",
+     "Cookiebot.consent"),
+    (r"\bfunction\s+OptanonWrapper\s*\(\s*\)", "onetrust", "OptanonWrapper"),
     (r"\bif\s*\([^)]{0,200}?\bOnetrustActiveGroups\b", "onetrust", "OnetrustActiveGroups"),
-    (r"\bOneTrust\.OnConsentChanged\s*\(", "onetrust", ""),
+    (r"\bOneTrust\.OnConsentChanged\s*\(", "onetrust", "OnConsentChanged"),
     (r"\bon(?:Consent|FirstConsent|Accept)\s*:\s*", "cookieconsent", "ookieConsent"),
     (r"\bif\s*\([^)]{0,200}?\b(?:CookieConsent\.acceptedCategory|cc\.allowedCategory)\s*\(", "cookieconsent", "edCategory"),
     (r"\bonAccept\s*:\s*", "klaro", "klaroConfig"),
     (r"\bonConsentGiven\s*:\s*", "iubenda", "_iub"),
-    (r"['\"]cmplz_(?:enable_category|fire_categories|status_change)['\"]", "complianz", ""),
-    (r"['\"]cookieyes_consent_update['\"]", "cookieyes", ""),
-    (r"['\"](?:ucEvent|UC_UI_CMP_EVENT)['\"]", "usercentrics", ""),
+    (r"['\"]cmplz_(?:enable_category|fire_categories|status_change)['\"]", "complianz", "cmplz_"),
+    (r"['\"]cookieyes_consent_update['\"]", "cookieyes", "cookieyes_consent_update"),
+    (r"['\"]ucEvent['\"]", "usercentrics", "ucEvent"),
+    (r"['\"]UC_UI_CMP_EVENT['\"]", "usercentrics", "UC_UI_CMP_EVENT"),
     # a service defined for tarteaucitron runs only once the visitor accepts it (and a page pushes it)
     (r"\btarteaucitron\.services\.[\w$]+\s*=\s*", "tarteaucitron", "tarteaucitron.services"),
 ))
@@ -243,6 +245,8 @@ def consent_defaults(code: str, braces: Braces) -> list[tuple[int, tuple[str, ..
     """(offset, denied storages) of each Google consent mode `default` call. Only the object's
     own level is read (up to a nested brace), so nested or repeated calls stay linear."""
     out = []
+    if "consent" not in code:
+        return out
     for m in _CONSENT_DEFAULT.finditer(code):
         body = braces.body(m.end() - 1)
         if body:
@@ -256,7 +260,12 @@ def consent_defaults(code: str, braces: Braces) -> list[tuple[int, tuple[str, ..
 
 def implied_consent(code: str) -> tuple[str, ...]:
     """Consent managers configured here to release scripts before the visitor chooses."""
-    return tuple(cmp for present, setting, cmp in _IMPLIED if present.search(code) and setting.search(code))
+    return tuple(cmp for present, setting, cmp in _IMPLIED
+                 if any(word in code for word in _IMPLIED_WORDS[cmp]) and present.search(code) and setting.search(code))
+
+
+_IMPLIED_WORDS = {"cookieconsent": ("CookieConsent", "initCookieConsent"), "klaro": ("klaroConfig",),
+                  "tarteaucitron": ("tarteaucitron.init",), "iubenda": ("_iub",)}
 
 
 def tarteaucitron_jobs(code: str) -> list[tuple[int, str]]:

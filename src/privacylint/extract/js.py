@@ -233,12 +233,17 @@ def not_a_load(before: str) -> bool:
 
 
 def extract_js(js: str) -> JsResult:
-    """What a script does, by offset. Documentation sites repeat the same inline scripts on every
-    page (theme, search options, the analytics snippet): those are analysed once. The result is
+    """What a script does, by offset. Sites repeat the same inline scripts on every page (theme,
+    search options, translations, the analytics snippet): those are analysed once. The result is
     shared: callers must not change it."""
     if len(js) <= _MEMO_UP_TO:
         return _extract_js_memo(js)
+    if len(js) <= _LARGE_MEMO_UP_TO:
+        return _extract_js_large_memo(js)
     return _extract_js(js)
+
+
+_LARGE_MEMO_UP_TO = 1024 * 1024  # a few large inline scripts (a translations table on every page)
 
 
 @lru_cache(maxsize=256)
@@ -246,9 +251,59 @@ def _extract_js_memo(js: str) -> JsResult:
     return _extract_js(js)
 
 
+@lru_cache(maxsize=8)
+def _extract_js_large_memo(js: str) -> JsResult:
+    return _extract_js(js)
+
+
+# A JSON-style object literal (quoted keys) after `=`, `(`, `,` or `:`: a candidate data table.
+_JSON_START = re.compile(r"""(?<=[=(,:])\s*(?=\{\s*")""")
+_URL_STRING = re.compile(r""""(?:https?:)?//[^"\\\s]{1,2000}\"""")
+_JSON_BLANK_FROM = 4096
+
+
+def blank_json(js: str) -> str:
+    """`js` with its large JSON literals (page data, translation tables) blanked, newlines and URL
+    strings kept: JSON cannot run code, and its text would cost every pattern a pass. Offsets
+    and lines stay true; a URL in the data is still a literal a later check may count."""
+    if '{"' not in js and '{ "' not in js:
+        return js
+    parts, at = [], 0
+    for m in _JSON_START.finditer(js):
+        start = m.end()
+        if start < at:
+            continue
+        end = _JSON_BODY.match(js, start).end()
+        if end - start < _JSON_BLANK_FROM or js[end - 1] not in "}]":
+            continue
+        parts.append(js[at:start])
+        parts.append(_blanked(js[start:end]))
+        at = end
+    if not parts:
+        return js
+    parts.append(js[at:])
+    return "".join(parts)
+
+
+def _blanked(data: str) -> str:
+    out, at = [], 0
+    for m in _URL_STRING.finditer(data):
+        out.append(_spaces(data[at:m.start()]))
+        out.append(m.group())
+        at = m.end()
+    out.append(_spaces(data[at:]))
+    return "".join(out)
+
+
+def _spaces(text: str) -> str:
+    """`text` as spaces, its newlines kept (split and join run in C)."""
+    return "\n".join(" " * len(line) for line in text.split("\n"))
+
+
 def _extract_js(js: str) -> JsResult:
     if not might_act(js):
         return JsResult([], [], [], [], ())
+    js = blank_json(js) if len(js) > _JSON_BLANK_FROM else js
     s = scan(js)
     braces = consent.Braces(s.structure)
     refusals = consent.Regions(consent.refusal_regions(s.code, braces))
@@ -288,12 +343,14 @@ def _markers(s: _Scanned) -> list[tuple[int, str, str, str | None]]:
 def _writes(s: _Scanned) -> list[JsWrite]:
     if "ookie" not in s.code and "Storage" not in s.code:
         return []
-    names = _string_vars(s)
+    names: dict[str, str] | None = None  # variables holding string literals, found only if a write needs one
     writes = []
     for pattern, storage, api in _WRITES:
         for m in pattern.finditer(s.code):
             kind = storage or m.group(1)
-            name = _name_at(s, m.end(), names)
+            if m.end() not in s.strings and names is None:
+                names = _string_vars(s)
+            name = _name_at(s, m.end(), names or {})
             if kind == "cookie" and api == "document.cookie" and name is not None:
                 name = name.split("=", 1)[0].strip() if "=" in name or m.end() in s.strings else name
             api_name = api.replace("Storage", f"{kind}Storage") if storage is None else api
