@@ -41,7 +41,7 @@ def read_file(abspath: str, relpath: str, max_size: int) -> tuple[FileFacts, byt
                     f"{facts.size:,} bytes is over the {max_size:,}-byte limit; the file was not checked, so "
                     "nothing it loads can be vouched for (raise the limit with --max-file-size)."))
                 return facts, None
-            return facts, fh.read(max_size + 1)
+            return facts, fh.read(min(max_size, facts.size) + 1)  # read(n) allocates n bytes up front
     except OSError as err:
         facts.problems.append(Problem("unreadable", "error", f"cannot be read: {err.strerror or err}"))
         return facts, None

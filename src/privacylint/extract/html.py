@@ -11,7 +11,7 @@ import re
 from lxml import etree
 
 from privacylint.decode import decode
-from privacylint.extract import consent
+from privacylint.extract import consent, stream
 from privacylint.extract.css import css_facts, might_load
 from privacylint.extract.fallback import LINE_ATTR, parse_fallback
 from privacylint.extract.js import js_facts
@@ -70,6 +70,12 @@ def visible_text(data: bytes) -> str:
 
 
 def extract_page(text: str, url: str, facts: FileFacts) -> None:
+    if len(text) > stream.STREAM_FROM:  # no tree: memory stays a small multiple of the page
+        walker = _PageWalker(Source(text), url, facts)
+        stream.StreamWalker(walker, _HANDLED).run(text)
+        if "complianz" in text:
+            walker._complianz_categories()
+        return
     encoded = text.encode("utf-8", "surrogatepass")
     root = parse_html(text, encoded)
     if root is not None:
