@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import reprlib
+import warnings
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -147,7 +148,9 @@ def load_policy(path: str | Path, check_ids: frozenset[str]) -> Policy:
                                          "site's collectors and cookies, which takes a few KB")])
     try:
         _prescan(text, shown)
-        data = _yaml().load(text)
+        with warnings.catch_warnings():  # ruamel warns (on stderr) of a reused anchor: valid YAML, no problem of ours
+            warnings.simplefilter("ignore")
+            data = _yaml().load(text)
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
