@@ -9,9 +9,9 @@ HOME = '<a href="/privacy/">Privacy</a>'
 BASE = "version: 1\nsite: {url: 'https://example.org/'}\nstatement: {page: /privacy/}\n"
 
 
-def site_with(tmp_path, html: str, statement: str = "YouTube Matomo"):
-    return make_site(tmp_path / "site", {"index.html": HOME + html,
-                                         "privacy/index.html": f"<h1>Privacy</h1><p>{statement}</p>"})
+def site_with(tmp_path, html: str, statement: str = "YouTube Matomo", name: str = "site", **files):
+    return make_site(tmp_path / name, {"index.html": HOME + html,
+                                       "privacy/index.html": f"<h1>Privacy</h1><p>{statement}</p>", **files})
 
 
 def test_cookies_an_ungated_embed_writes_are_pl202(tmp_path):
@@ -76,10 +76,8 @@ def test_literals_that_load_nothing_are_no_contact(tmp_path):
 
 
 def test_a_real_load_next_to_such_literals_still_counts(tmp_path):
-    site = make_site(tmp_path / "site", {
-        "index.html": HOME + "<script>var s = document.createElement('script'); "
-                             "s.src = 'https://embed.tawk.to/123/default'; document.head.appendChild(s);</script>",
-        "privacy/index.html": "<h1>Privacy</h1>"})
+    site = site_with(tmp_path, "<script>var s = document.createElement('script'); "
+                               "s.src = 'https://embed.tawk.to/123/default'; document.head.appendChild(s);</script>", "")
     assert [f.check for f in lint(site, BASE).findings] == ["PL101"]
 
 
@@ -99,11 +97,9 @@ def test_a_self_hosted_consent_manager_is_not_the_sites_contacts(tmp_path):
 
 
 def test_a_tracker_named_like_a_library_still_shows_its_loads(tmp_path):
-    site = make_site(tmp_path / "site", {
-        "index.html": HOME + '<script src="/js/jquery.min.js"></script>',
+    site = site_with(tmp_path, '<script src="/js/jquery.min.js"></script>', "", **{
         "js/jquery.min.js": "/*! jQuery v3 | (c) OpenJS Foundation | jquery.org/license */\n"
-                            "var s = document.createElement('img'); s.src = 'https://tracker.example.net/p.gif';",
-        "privacy/index.html": "<h1>Privacy</h1>"})
+                            "var s = document.createElement('img'); s.src = 'https://tracker.example.net/p.gif';"})
     assert [(f.check, f.path) for f in lint(site, BASE).findings] == [("PL101", "js/jquery.min.js")]
 
 
@@ -111,7 +107,7 @@ def test_a_consent_managers_storage_comes_from_its_config(tmp_path):
     klaro = ("<script>var klaroConfig = {storageMethod: 'cookie', cookieName: 'klaro-choice', services: "
              "[{name: 'ga', purposes: ['analytics']}]};</script>"
              '<script defer src="https://cdn.kiprotect.com/klaro/v0.7/klaro.js"></script>')
-    site = make_site(tmp_path / "site", {"index.html": HOME + klaro, "privacy/index.html": "<h1>Privacy</h1><p>Klaro</p>"})
+    site = site_with(tmp_path, klaro, "Klaro")
     rules = BASE + "collectors:\n  - {name: Klaro, vendor: klaro, consent: not-required}\n"
     result = lint(site, rules)
     assert [(f.check, f.subject) for f in result.findings if f.check == "PL201"] == [("PL201", "klaro-choice")]
@@ -122,10 +118,9 @@ def test_a_custom_tarteaucitron_service_is_gated(tmp_path):
     page = ("<script>tarteaucitron.services.umami = {key: 'umami', type: 'analytic', name: 'Umami', needConsent: true, "
             "cookies: [], js: function () { tarteaucitron.addScript('https://cloud.umami.is/script.js'); }};"
             "(tarteaucitron.job = tarteaucitron.job || []).push('umami');</script>")
-    site = make_site(tmp_path / "site", {"index.html": HOME + page, "privacy/index.html": "<h1>Privacy</h1><p>Umami</p>"})
+    site = site_with(tmp_path, page, "Umami")
     rules = BASE + "collectors:\n  - {name: Umami, vendor: umami}\ncookies:\n  - {name: '*', storage: local}\n"
     assert [(f.check, f.subject) for f in lint(site, rules).findings] == []
-    ungated = make_site(tmp_path / "bare", {"index.html": HOME + "<script>var s = document.createElement('script'); "
-                                            "s.src = 'https://cloud.umami.is/script.js';</script>",
-                                            "privacy/index.html": "<h1>Privacy</h1><p>Umami</p>"})
+    ungated = site_with(tmp_path, "<script>var s = document.createElement('script'); "
+                                  "s.src = 'https://cloud.umami.is/script.js';</script>", "Umami", name="bare")
     assert [f.check for f in lint(ungated, rules).findings] == ["PL102"]

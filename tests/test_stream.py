@@ -62,3 +62,10 @@ def test_a_huge_dense_page_stays_within_a_small_multiple_of_its_size(tmp_path):
     out = subprocess.run([sys.executable, "-c", MEASURE, str(page), str(size)], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "2 []", out.stdout  # both images, first and last, and no MemoryError
+
+
+def test_a_void_element_keeps_its_own_suppression_inside_another(monkeypatch):
+    text = ('<body><div data-privacylint-ignore="PL101: reviewed">'
+            '<img data-privacylint-ignore="PL104: legacy" src="http://t.example.net/a.gif"></div></body>')
+    tree, streamed = facts_of(text, monkeypatch, False), facts_of(text, monkeypatch, True)
+    assert streamed.covered == tree.covered and list(tree.covered.values()) == [(0, 1)]

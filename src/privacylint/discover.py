@@ -65,7 +65,7 @@ def _entry(entry: os.DirEntry, rel: str, real_root: str) -> str | FileFacts | No
     try:
         entry.name.encode("utf-8")
     except UnicodeEncodeError:
-        return _problem(printable(rel), "unreadable", "error",
+        return _problem(readable_path(rel), "unreadable", "error",
                         "has a name that is not valid UTF-8, so no URL of the site can name it; it was not read. "
                         "Rename it.")
     try:
@@ -93,7 +93,7 @@ def _entry(entry: os.DirEntry, rel: str, real_root: str) -> str | FileFacts | No
     return _problem(rel, "unreadable", "error", f"is {what}, not a regular file; it was not read.")
 
 
-def printable(path: str) -> str:
+def readable_path(path: str) -> str:
     """A path from the file system (undecodable bytes kept as surrogates) as text one can print."""
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 

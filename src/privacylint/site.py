@@ -100,8 +100,6 @@ class Site:
         self._severities = severities
         self._classified: dict[str, Who | None] = {}
         self.outbound_sites: set[str] = set()  # sites that links lead to (the inventory)
-        self._local: dict[tuple[str, str], str | None] = {}
-        self._local_folder: str | None = None
         self._names: dict[str, bool] = {}
         self._names_folder: str | None = None
 
@@ -195,8 +193,9 @@ class Site:
         """A test, one regex call, of whether a relative link (fragment removed) can name the
         statement: its path ends in the statement's name (with .html, or as a folder with or
         without index.html), or in a dot segment (with or without index.html: some folder up the
-        path), or it is a bare index.html (the page's own folder), or empty. It never refuses a link that resolves to the statement (a fuzz
-        test checks that); links with percent-escapes are resolved in any case."""
+        path), or it is a bare index.html (the page's own folder), or empty. It never refuses a
+        link that resolves to the statement (a fuzz test checks that); links with
+        percent-escapes are resolved in any case."""
         last = re.escape(self._statement_key.rsplit("/", 1)[-1])
         named = rf"(?:^|/){last}(?:\.html?|/+(?:index\.html?)?)?/*(?:\?|$)|" if last else ""
         return re.compile(rf"{named}^/*(?:\?|$)|^/?index\.html?/*(?:\?|$)"
@@ -213,25 +212,18 @@ class Site:
         return any(self.local_key(page, href) == target for href in page.local_links)
 
     def local_key(self, page: FileFacts, href: str) -> str | None:
-        """The page key a relative link of `page` names: path arithmetic, no URL parse (the href
-        has no scheme or authority, extraction made sure), cached per folder."""
+        """The page key a relative link of `page` names (its fragment already dropped): path
+        arithmetic, no URL parse (the href has no scheme or authority, extraction made sure)."""
         if page.base is not None:
             url = resolve(href, page.base)
             return self.page_key_of(url) if url else None
-        folder = page.path.rpartition("/")[0]
-        if folder != self._local_folder:  # pages arrive by path: a folder's pages come together
-            self._local, self._local_folder = {}, folder
-        key = (folder, href)
-        if key not in self._local:
-            path = href.split("#", 1)[0].split("?", 1)[0].strip(_C0_SPACE)
-            if not path:
-                self._local[key] = page_key(page.path)
-            elif path.startswith("/"):  # root-relative: on site.url's host, maybe outside its path
-                inside = path.startswith(self.root_path) or path + "/" == self.root_path
-                self._local[key] = page_key(posixpath.normpath(path)[len(self.root_path) - 1:]) if inside else None
-            else:
-                self._local[key] = page_key(posixpath.normpath(posixpath.join("/" + folder, path)))
-        return self._local[key]
+        path = href.split("?", 1)[0].strip(_C0_SPACE)
+        if not path:
+            return page_key(page.path)
+        if path.startswith("/"):  # root-relative: on site.url's host, maybe outside its path
+            inside = path.startswith(self.root_path) or path + "/" == self.root_path
+            return page_key(posixpath.normpath(path)[len(self.root_path) - 1:]) if inside else None
+        return page_key(posixpath.normpath(posixpath.join("/" + page.path.rpartition("/")[0], path)))
 
     @cached_property
     def script_loads(self) -> dict[str, list[tuple[FileFacts, Request]]]:
@@ -306,9 +298,18 @@ class Site:
     def vendor_evidence(self, vendor_id: str) -> list[str]:
         """Everything the site shows of a vendor: its URLs and every snippet marker (a catalogue
         cookie's `when:` and `unless:` are read against these)."""
-        evidence = {c.evidence for c in self.used_vendors.get(vendor_id, ())}
-        evidence.update(m.evidence for f in self.files for m in f.markers if m.vendor == vendor_id)
-        return sorted(evidence)
+        return self._evidence.get(vendor_id, [])
+
+    @cached_property
+    def _evidence(self) -> dict[str, list[str]]:
+        """Vendor -> its evidence, gathered in one pass (checks ask per contact)."""
+        found: dict[str, set[str]] = {}
+        for vendor_id, contacts in self.used_vendors.items():
+            found.setdefault(vendor_id, set()).update(c.evidence for c in contacts)
+        for f in self.files:
+            for m in f.markers:
+                found.setdefault(m.vendor, set()).add(m.evidence)
+        return {vendor_id: sorted(evidence) for vendor_id, evidence in found.items()}
 
     def consent_managers_on(self, page: FileFacts | None) -> list[str]:
         """Consent managers a page loads or uses the markup of (None: the whole site), most used first."""

@@ -117,8 +117,7 @@ class _PageWalker:
     def walk(self, root: etree._Element, low: bytes) -> None:
         text = self.source.text
         self.base = self._base_url(root)
-        local = self.base == self.url
-        if not local:
+        if self.base != self.url:
             self.facts.base = self.base
         if b"<template" in low:
             for template in root.iter("template"):
@@ -131,17 +130,8 @@ class _PageWalker:
             self._directives(root)
         hrefs: dict[str, None] = {}
         for el in root.iter(*_WALKED):
-            if el in self.inert:
-                continue
-            tag = el.tag
-            if local and (tag == "a" or tag == "area") and el.get("ping") is None:
-                href = el.get("href")
-                if href is None:
-                    continue
-                if same_origin_relative(href):
-                    hrefs[href.partition("#")[0]] = None  # the fragment names no other page
-                    continue
-            self._visit(el, tag, self._element)
+            if el not in self.inert and not self.local_anchor(el.tag, el, hrefs):
+                self._visit(el, el.tag, self._element)
         self.facts.local_links = tuple(hrefs)
         if b"background" in low and _HAS_BACKGROUND.search(low):
             for el in _WITH_BACKGROUND(root):
@@ -158,6 +148,20 @@ class _PageWalker:
             self._tarteaucitron_placeholders(root)
         if "complianz" in text:
             self._complianz_categories()
+
+    def local_anchor(self, tag: str, el, hrefs: dict) -> bool:
+        """A relative link that stays on the site is kept as written in `hrefs` (its fragment
+        dropped: it names no other page), with no URL parse and no position. True when the anchor
+        needs nothing more: that, or it has neither href nor ping."""
+        if tag not in ("a", "area") or self.base != self.url or el.get("ping") is not None:
+            return False
+        href = el.get("href")
+        if href is None:
+            return True
+        if same_origin_relative(href):
+            hrefs[href.partition("#")[0]] = None
+            return True
+        return False
 
     def _visit(self, el, tag: str, handle) -> None:
         """Handle one element, with its <noscript> state and the suppressions that cover it."""

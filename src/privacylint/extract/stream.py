@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 
 from privacylint.extract import consent
 from privacylint.extract.css import might_load
-from privacylint.extract.urls import resolve, same_origin_relative
+from privacylint.extract.urls import resolve
 from privacylint.facts import Marker
 
 STREAM_FROM = 8 * 1024 * 1024  # characters; smaller pages are parsed whole by lxml
@@ -54,6 +54,7 @@ class StreamWalker(HTMLParser):
         self.pending: tuple[str, int] | None = None  # a comment directive waiting for its element
         self.hrefs: dict[str, None] = {}
         self.base_seen = False
+        self.placeholders = "tarteaucitron" in walker.source.text  # checked once, not per <div>
 
     def run(self, text: str) -> None:
         self.feed(text)
@@ -92,21 +93,15 @@ class StreamWalker(HTMLParser):
             w.base = resolve(el.get("href"), w.url) or w.url
             if w.base != w.url:
                 w.facts.base = w.base
-        active = tuple(sorted(d for _, d in self.stack if d is not None)) or ((directive,) if directive is not None
-                                                                              else ())
+        # the open elements' suppressions, and the element's own (a void element is not on the stack)
+        active = tuple(sorted({d for _, d in self.stack if d is not None} | ({directive} - {None})))
         mark = w._mark()
-        if tag in ("a", "area") and el.get("ping") is None and w.base == w.url:
-            href = el.get("href")
-            if href is not None and same_origin_relative(href):
-                self.hrefs[href.partition("#")[0]] = None
-            elif href is not None:
-                w._element(tag, el)
-        elif tag in self.handled:
+        if not w.local_anchor(tag, el, self.hrefs) and tag in self.handled:
             w._element(tag, el)
         style = el.get("style")
         if style and might_load(style):
             w._style_attribute(style, el)
-        if tag == "div" and "tarteaucitron" in w.source.text:
+        if tag == "div" and self.placeholders:
             classes = (el.get("class") or "").split()
             for cls, vendor in consent.TARTEAUCITRON_PLACEHOLDERS.items():
                 if cls in classes:
