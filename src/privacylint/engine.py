@@ -22,7 +22,7 @@ from privacylint.siteconfig import read_config
 from privacylint.sourcemap import SourceMap
 from privacylint.suppress import Usage, apply_suppressions
 from privacylint.vendors import catalogue
-from privacylint.workers import Job, extract_stream
+from privacylint.workers import Job, cyclic_gc_off, extract_stream
 
 
 
@@ -58,7 +58,11 @@ class Audit:
 
 
 def run(roots: list[str], policy: Policy, options: Options | None = None) -> Result:
-    options = options or Options()
+    with cyclic_gc_off():
+        return _run(roots, policy, options or Options())
+
+
+def _run(roots: list[str], policy: Policy, options: Options) -> Result:
     started = time.perf_counter()
     result = Result(roots=list(roots))
     severities = {cid: level for cid, level in policy.checks.items() if level != "off"}

@@ -108,7 +108,7 @@ class Site:
         links are needed only to find the link to the statement: the others are dropped here, so
         memory does not grow with the links of every page."""
         if f.local_links:
-            f.local_links = tuple(h for h in f.local_links if self._names_statement(f, h))
+            f.local_links = self._statement_links(f)
         if f.links:
             f.links = self._needed_links(f)
         if f.requests:
@@ -126,19 +126,25 @@ class Site:
         return (not who.first_party or r.kind.startswith("<script") or r.gate is not None or r.kind == META_REFRESH
                 or who.vendor is not None or who.collector is not None)
 
-    def _names_statement(self, page: FileFacts, href: str) -> bool:
-        """Whether a relative link of `page` leads to the statement; decided once per folder and
-        href (the pages of a folder share their navigation links)."""
-        if not href or href[0] == "?":  # this very page
-            return page_key(page.path) == self._statement_key
+    def _statement_links(self, page: FileFacts) -> tuple[str, ...]:
+        """The relative links of `page` that lead to the statement; each href is decided once per
+        folder (the pages of a folder share their navigation links)."""
         folder = page.path.rpartition("/")[0]
         if folder != self._names_folder:
             self._names, self._names_folder = {}, folder
-        hit = self._names.get(href)
-        if hit is None:
-            hit = self._names[href] = bool((self._may_name_statement(href) or "%" in href)
-                                           and self.local_key(page, href) == self._statement_key)
-        return hit
+        names, keep = self._names, []
+        for href in page.local_links:
+            if not href or href[0] == "?":  # this very page
+                hit = page_key(page.path) == self._statement_key
+            elif (hit := names.get(href)) is None:
+                hit = names[href] = self._names_statement(page, href)
+            if hit:
+                keep.append(href)
+        return tuple(keep)
+
+    def _names_statement(self, page: FileFacts, href: str) -> bool:
+        return bool((self._may_name_statement(href) or "%" in href)
+                    and self.local_key(page, href) == self._statement_key)
 
     def _needed_links(self, f: FileFacts) -> list:
         """The links a check may report or needs, once their site is in the inventory: mailto
