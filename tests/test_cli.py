@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import json
 import subprocess
 import sys
@@ -37,7 +39,18 @@ def test_example_site_reports_findings_with_file_and_line(monkeypatch, capsys):
     assert "PL101  <iframe src> https://www.youtube.com/embed/dQw4w9WgXcQ contacts www.youtube.com" in out
     assert "examples/kubevirt.io/assets/js/main.js\n  10:7     error   PL201" in out
     assert "11:3     error   PL102  Google Analytics loads before consent" in out
-    assert out.rstrip().splitlines()[-1].startswith("15 problems (12 errors, 3 warnings) in 9 files")
+    assert out.rstrip().splitlines()[-1] == (
+        "9 problems (15 occurrences; 6 errors, 3 warnings) in 9 files; 10 files checked (7 pages) against rules.yaml.")
+    # one entry per root cause: the fonts <link> of the layout is one entry with its 7 pages
+    entries = [line for line in out.splitlines() if re.match(r"  \d+:\d+ +(error|warning) ", line)]
+    assert len(entries) == 9
+    assert re.search(r"\n {26}on 7 pages: examples/kubevirt.io/blog/2023/getting-started/index.html:8:3, "
+                     r"[^\n]+ and 4 more\n", out)
+    # the inventory leads: who receives data, how, on how many pages, behind which gate
+    assert out.startswith("Third parties: 3, 2 not declared\n")
+    assert re.search(r"Google Analytics +googletagmanager.com +analytics +script +7 +"
+                     r"cookieconsent:analytics on 6, ungated on 1 +yes, as Google Analytics\n", out)
+    assert re.search(r"\n  kv-theme +localStorage +site code +1 +no\n", out)
 
 
 def test_json_output_follows_the_contract(monkeypatch, capsys):
@@ -45,16 +58,23 @@ def test_json_output_follows_the_contract(monkeypatch, capsys):
     code, out, _ = run_cli("examples/kubevirt.io", "--format", "json", capsys=capsys)
     doc = json.loads(out)
     assert code == 1
-    assert list(doc) == ["version", "tool", "findings", "suppressed", "inventory", "stats"]
+    assert list(doc) == ["version", "tool", "policy", "findings", "suppressed", "inventory", "stats"]
+    assert doc["policy"] == "rules.yaml"
     assert doc["version"] == 1 and doc["tool"]["name"] == "privacylint"
     first = doc["findings"][0]
     assert list(first) == ["check", "name", "severity", "path", "line", "column", "subject", "message",
-                           "origin", "fingerprint"]
+                           "origin", "fingerprint", "group"]
+    fonts = [f for f in doc["findings"] if f["check"] == "PL101" and f["subject"] == "fonts.googleapis.com"]
+    assert len(fonts) == 8 and len({f["group"] for f in fonts}) == 2  # the @import in CSS; the layout's <link>
     assert (first["check"], first["path"], first["line"], first["subject"]) == (
         "PL101", "assets/css/main.css", 2, "fonts.googleapis.com")
     assert list(doc["inventory"]) == ["collectors", "cookies", "outbound_domains"]
     ga = next(c for c in doc["inventory"]["collectors"] if c["vendor"] == "google-analytics")
-    assert ga["declared_as"] == "Google Analytics" and ga["files"] == 7
+    assert ga["declared_as"] == "Google Analytics" and ga["files"] == ga["pages"] == 7
+    assert (ga["category"], ga["how"], ga["gates"]) == ("analytics", ["script"], {"cookieconsent:analytics": 6,
+                                                                                   "ungated": 1})
+    yt = next(c for c in doc["inventory"]["cookies"] if c["name"] == "YSC")
+    assert (yt["writers"], yt["declared"], yt["files"]) == (["youtube"], False, 2)
     assert list(doc["stats"]) == ["files", "pages", "seconds"] and doc["stats"]["pages"] == 7
 
 
@@ -75,7 +95,10 @@ def test_output_is_deterministic(monkeypatch, capsys):
 
 def test_clean_site_exits_zero(clean, capsys):
     code, out, _ = run_cli("_site", capsys=capsys)
-    assert (code, out) == (0, "No problems: 2 files checked (2 pages).\n")
+    assert (code, out) == (0, "Third parties: none contacted. Cookies and storage: none written.\n\n"
+                              "No problems: 2 files checked (2 pages) against rules.yaml.\n")
+    code, out, _ = run_cli("_site", "--quiet", capsys=capsys)
+    assert (code, out) == (0, "No problems: 2 files checked (2 pages) against rules.yaml.\n")
 
 
 def test_fail_on_and_select_and_ignore(clean, capsys):
@@ -97,7 +120,7 @@ def test_policy_severity_override_and_off(clean, capsys):
 
 def test_several_formats_in_one_run(clean, capsys, tmp_path):
     target = tmp_path / "report.json"
-    code, out, _ = run_cli("_site", "--format", "text", "--format", f"json={target}", capsys=capsys)
+    code, out, _ = run_cli("_site", "-q", "--format", "text", "--format", f"json={target}", capsys=capsys)
     assert code == 0 and out.startswith("No problems")
     assert json.loads(target.read_text())["findings"] == []
 
@@ -158,8 +181,18 @@ def test_internal_error_is_a_message_not_a_traceback(clean, capsys, monkeypatch)
 
 def test_explain_and_lists(capsys):
     code, out, _ = run_cli("--explain", "pl101", capsys=capsys)
-    assert code == 0 and out.startswith("PL101 undisclosed-collector (default: error)")
-    assert "checks/PL101-undisclosed-collector/README.md" in out
+    readme = (REPO / "checks" / "PL101-undisclosed-collector" / "README.md").read_text(encoding="utf-8")
+    assert code == 0 and out.startswith("# PL101 undisclosed-collector\n\n## What it checks\n")
+    assert readme.split("\n---\n", 1)[1].strip() in out  # the whole README, front matter left out
+    assert out.endswith("Default severity: error. Source: checks/PL101-undisclosed-collector/README.md\n")
+    assert run_cli("--explain", "collector-before-consent", capsys=capsys)[1].startswith("# PL102 ")
+    code, out, _ = run_cli("--list-vendors", capsys=capsys)
+    lines = out.splitlines()
+    assert lines[0].split() == ["id", "category", "consent", "name", "cookies"]
+    youtube = next(line for line in lines if line.startswith("youtube "))
+    assert "YSC" in youtube and "VISITOR_INFO1_LIVE" in youtube
+    column = lines[0].index("name")
+    assert youtube[column:].startswith("YouTube ") and all(line[column - 2:column] == "  " for line in lines)
     checks = json.loads(run_cli("--list-checks", "--format", "json", capsys=capsys)[1])
     assert [c["id"] for c in checks][:2] == ["PL001", "PL101"]
     vendors = json.loads(run_cli("--list-vendors", "--format", "json", capsys=capsys)[1])
@@ -167,7 +200,8 @@ def test_explain_and_lists(capsys):
 
 
 def test_python_dash_m_entry_point(clean):
-    proc = subprocess.run([sys.executable, "-m", "privacylint", "_site"], capture_output=True, text=True, cwd=clean)
+    proc = subprocess.run([sys.executable, "-m", "privacylint", "_site", "-q"], capture_output=True, text=True,
+                          cwd=clean)
     assert proc.returncode == 0 and proc.stdout.startswith("No problems")
 
 

@@ -101,4 +101,4 @@ def test_clean_run_in_every_format(tmp_path, monkeypatch):
     assert FORMATS["concise"](clean) == ""
     assert json.loads(FORMATS["sarif"](clean))["runs"][0]["results"] == []
     assert ET.fromstring(FORMATS["junit"](clean)).find(".//testcase").find("failure") is None
-    assert FORMATS["markdown"](clean).startswith("## privacylint: no findings")
+    assert FORMATS["markdown"](clean).startswith("## privacylint: no problems")

@@ -58,7 +58,7 @@ def test_pre_commit_hook_passes_and_fails(tmp_path, wheelhouse):
 def test_pre_commit_manifest_lints_the_site_whole():
     (hook,) = YAML(typ="safe").load((REPO / ".pre-commit-hooks.yaml").read_text())
     assert hook["pass_filenames"] is False and hook["require_serial"] is True
-    assert hook["entry"] == "privacylint" and hook["language"] == "python"
+    assert hook["entry"] == "privacylint --quiet" and hook["language"] == "python"
 
 
 # --- the GitHub Action --------------------------------------------------------------------
@@ -166,7 +166,7 @@ def test_action_on_a_clean_site(tmp_path, runner, wheelhouse, siterepo):
     assert report["uses"]["github/codeql-action/upload-sarif"] == "true"
     sarif = json.loads(Path(report["outputs"]["sarif-file"]).read_text())
     assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"] == []
-    assert report["summary"].startswith("## privacylint: no findings")
+    assert report["summary"].startswith("## privacylint: no problems")
 
 
 def test_action_with_findings_annotates_uploads_and_fails(tmp_path, runner, wheelhouse, siterepo):

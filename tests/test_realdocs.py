@@ -30,5 +30,19 @@ def test_git_manual_report_is_unchanged(tmp_path, monkeypatch, capsys):
         cli.main(["docs/git", "--format", f"json={report}", "--jobs", jobs, "--no-cache", "--ignore", "PL106,PL107"])
         got = json.loads(report.read_text(encoding="utf-8"))
         got["stats"]["seconds"] = 0
-        got.pop("policy", None)
-        assert got == json.loads(GOLDEN.read_text(encoding="utf-8"))
+        assert _as_golden(got) == json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+def _as_golden(doc: dict) -> dict:
+    """The report in the golden file's shape: fields added to JSON version 1 since it was made
+    (`policy`, a finding's `group`, the inventory's new keys, the vendor cookies it now lists)
+    are left out."""
+    doc.pop("policy", None)
+    for finding in doc["findings"]:
+        finding.pop("group", None)
+    old = {"collectors": ("site", "hosts", "vendor", "declared_as", "files"), "cookies": ("name", "storage",
+                                                                                        "declared", "files")}
+    doc["inventory"]["cookies"] = [c for c in doc["inventory"]["cookies"] if "site code" in c["writers"]]
+    for key, fields in old.items():
+        doc["inventory"][key] = [{k: entry[k] for k in fields} for entry in doc["inventory"][key]]
+    return doc

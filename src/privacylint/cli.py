@@ -16,7 +16,7 @@ from pathlib import Path
 
 from privacylint import __version__
 from privacylint.model import DEFAULT_MAX_FILE_SIZE, SEVERITIES, SEVERITY_RANK
-from privacylint.report import FORMAT_NAMES, FORMATS
+from privacylint.report import FORMAT_NAMES, FORMATS, render
 
 # The pipeline (lxml, the catalogue, tldextract, ruamel) is imported when a command needs it:
 # `--version` and `--help` stay instant.
@@ -38,7 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH", help="built site directory (e.g. _site, public)")
     p.add_argument("--rules", metavar="FILE", help="policy file (default: rules.yaml, searched upward)")
     p.add_argument("--format", action="append", metavar="NAME[=FILE]", default=[],
-                   help=f"report format ({', '.join(FORMAT_NAMES)}); repeat to write several, FILE to write to a file")
+                   help=f"report format ({', '.join(FORMAT_NAMES)}); repeat to write several; =FILE writes "
+                        "to a file, =- to standard output")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="leave the inventory out of the text and markdown reports (for hooks)")
     p.add_argument("--fail-on", choices=SEVERITIES, default="error",
                    help="lowest severity that makes the exit code 1 (default: error)")
     p.add_argument("--exit-zero", action="store_true",
@@ -61,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cache-dir", metavar="DIR",
                    help="where extracted facts are cached between runs (default: $XDG_CACHE_HOME/privacylint, "
                         "else ~/.cache/privacylint)")
-    p.add_argument("--explain", metavar="ID", help="explain a check and exit")
+    p.add_argument("--explain", metavar="CHECK", help="print a check's documentation (id or name) and exit")
     p.add_argument("--list-checks", action="store_true", help="list the checks and exit")
     p.add_argument("--list-vendors", action="store_true", help="list the vendor catalogue and exit")
     p.add_argument("--version", action="version", version=f"privacylint {__version__}")
@@ -162,11 +165,15 @@ def _main(args: argparse.Namespace) -> int:
         _err(f"privacylint: wrote {len(result.findings)} findings to the baseline {args.write_baseline}")
         return EXIT_OK
     for target, name in formats:
-        text = FORMATS[name](result)
+        text = render(name, result, args.quiet)
         if target is None:
             _print(text)
         else:
             _write(target, text)
+    if all(target is not None for target, _ in formats):  # every report went to a file: say how it went
+        from privacylint.report.common import summary
+
+        _err(f"privacylint: {summary(result)}")
     threshold = SEVERITY_RANK[args.fail_on]
     failed = any(SEVERITY_RANK[f.severity] >= threshold for f in result.findings)
     return EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
@@ -194,12 +201,17 @@ def _formats(specs: list[str]) -> list[tuple[str | None, str]]:
     """[(file or None for stdout, format name)]; text to stdout when none is asked for."""
     out = []
     for spec in specs or ["text"]:
-        name, _, target = spec.partition("=")
+        name, equals, target = spec.partition("=")
         if name not in FORMATS:
             raise UsageError(f"unknown format '{name}'; choose from {', '.join(FORMATS)}")
-        out.append((target or None, name))
+        if equals and not target:
+            raise UsageError(f"--format {spec}: give a file after '=' ({name}=report.txt), or '-' for standard output")
+        out.append((None if target in ("", "-") else target, name))
     if sum(target is None for target, _ in out) > 1:
         raise UsageError("only one --format can go to standard output; give the others =FILE")
+    files = [os.path.realpath(target) for target, _ in out if target is not None]
+    if len(files) != len(set(files)):
+        raise UsageError("two --format options write to the same file; give each its own")
     return out
 
 
@@ -237,15 +249,18 @@ def _rules_path(given: str | None) -> str:
                      "or pass --rules FILE")
 
 
-def explain(check_id: str) -> str:
+def explain(check: str) -> str:
+    """The check's whole documentation (its README, shipped in the package), by id or name."""
     from privacylint.checks import REGISTRY
+    from privacylint.explain import readme
 
-    module = next((m for m in REGISTRY if m.SPEC.id == check_id.upper()), None)
+    wanted = check.strip()
+    module = next((m for m in REGISTRY if wanted.upper() == m.SPEC.id or wanted.lower() == m.SPEC.name), None)
     if module is None:
-        raise UsageError(f"unknown check '{check_id}' (privacylint --list-checks)")
+        raise UsageError(f"unknown check '{check}' (privacylint --list-checks)")
     spec = module.SPEC
-    return (f"{spec.id} {spec.name} (default: {spec.severity})\n\n{(module.__doc__ or spec.summary).strip()}\n\n"
-            f"Examples and how to fix: {spec.catalogue_dir}/README.md\n")
+    text = readme(spec.id) or f"# {spec.id} {spec.name}\n\n{(module.__doc__ or spec.summary).strip()}\n"
+    return f"{text.rstrip()}\n\nDefault severity: {spec.severity}. Source: {spec.catalogue_dir}/README.md\n"
 
 
 def list_checks(fmt: str) -> str:
@@ -268,7 +283,10 @@ def list_vendors(fmt: str) -> str:
                             "category": v.category, "hosts": list(v.hosts),
                             "cookies": [c.name for c in v.cookies], "consent": v.consent,
                             "sources": list(v.sources)} for v in vendors], indent=2) + "\n"
-    return "".join(f"{v.id:<22} {v.category:<16} {v.name}  ({', '.join(v.hosts)})\n" for v in vendors)
+    rows = [("id", "category", "consent", "name", "cookies")]
+    rows += [(v.id, v.category, v.consent, v.name, ", ".join(c.name for c in v.cookies) or "-") for v in vendors]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    return "".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[4] + "\n" for row in rows)
 
 
 def _print(text: str) -> int:

@@ -64,7 +64,7 @@ def run(roots: list[str], policy: Policy, options: Options | None = None) -> Res
 
 def _run(roots: list[str], policy: Policy, options: Options) -> Result:
     started = time.perf_counter()
-    result = Result(roots=list(roots))
+    result = Result(roots=list(roots), policy=policy.path or None)
     severities = {cid: level for cid, level in policy.checks.items() if level != "off"}
     enabled = frozenset(cid for cid in options.enabled if policy.checks.get(cid) != "off")
     modules = [m for m in REGISTRY if m.SPEC.id in enabled]

@@ -1,36 +1,95 @@
-"""What the site does, declared or not: the evidence behind the statement (JSON `inventory`)."""
+"""What the site does, declared or not: the evidence behind the statement (JSON `inventory`).
+
+Computed once per run by the engine; every report renders it, none recomputes it. Per third
+party (or self-hosted software, or a declared first-party collector): how it is contacted, on
+how many pages, and behind which gate; per cookie or storage key: who writes it. A contact in a
+.js file counts for the pages that load the file.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+
+from privacylint.facts import JS_LITERAL, JS_LOAD, META_REFRESH
+from privacylint.gates import AUTO, gate_of
+
+# How a request is made -> the words a privacy reviewer uses. First matching prefix wins.
+_HOW = (("<script", "script"), ("<iframe", "frame"), ("<frame", "frame"), ("<embed", "embed"),
+        ("<object", "embed"), ("<img", "image"), ("<input", "image"), ("<picture", "image"),
+        ("<source", "media"), ("<video", "media"), ("<audio", "media"), ("<track", "media"),
+        ("<link rel=stylesheet", "CSS"), ("<link rel=preconnect", "preconnect"),
+        ("<link rel=dns-prefetch", "preconnect"), ("<link rel=icon", "image"), ("<link imagesrcset", "image"),
+        ("<a ping", "ping"), ("<area ping", "ping"), ("<link", "link"), ("css", "CSS"), ("style", "CSS"),
+        (JS_LOAD, "JS-injected"), (JS_LITERAL, "JS URL"), (META_REFRESH, "redirect"))
 
 
 def inventory(site) -> dict:
     return {"collectors": _collectors(site), "cookies": _cookies(site), "outbound_domains": _outbound(site)}
 
 
+def how_contacted(evidence: str, url: str | None) -> str:
+    if url is None:
+        return "snippet"
+    kind = evidence[: len(evidence) - len(url)].strip()
+    return next((word for prefix, word in _HOW if kind.startswith(prefix)), kind.strip("<>") or "request")
+
+
+def gate_label(gate) -> str:
+    """A contact's gate state, in the words of the report: `cookiebot:statistics`,
+    `google-consent-mode`, `auto-blocked by usercentrics`, `ungated`."""
+    if gate.kind is None:
+        return "ungated"
+    if gate.kind == AUTO:
+        return f"auto-blocked by {gate.by}"
+    return f"{gate.kind}:{gate.category}" if gate.category else gate.kind
+
+
+def _pages_of(site, contact) -> set[str]:
+    if contact.file.kind == "page":
+        return {contact.file.path}
+    return {page.path for page, _ in site.script_loads.get(contact.file.path, [])} or {contact.file.path}
+
+
 def _collectors(site) -> list[dict]:
     by_site: dict[str, dict] = {}
+    gates: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     for c in site.contacts:
-        if c.first_party and c.collector is None:
+        if c.first_party and c.collector is None and c.vendor is None:
             continue
-        entry = by_site.setdefault(c.site, {"site": c.site, "hosts": set(), "vendor": None,
-                                            "declared_as": None, "files": set()})
+        entry = by_site.setdefault(c.site, {"site": c.site, "hosts": set(), "vendor": None, "name": None,
+                                            "category": None, "declared_as": None, "files": set(),
+                                            "pages": set(), "how": set()})
         entry["hosts"].add(c.who.host)
         entry["files"].add(c.file.path)
-        entry["vendor"] = entry["vendor"] or (c.vendor.id if c.vendor else None)
+        pages = _pages_of(site, c)
+        entry["pages"] |= pages
+        entry["how"].add(how_contacted(c.evidence, c.url))
+        if c.vendor and not entry["vendor"]:
+            entry.update(vendor=c.vendor.id, name=c.vendor.name, category=c.vendor.category)
         entry["declared_as"] = entry["declared_as"] or (c.collector.name if c.collector else None)
-    return [{**e, "hosts": sorted(e["hosts"]), "files": len(e["files"])} for _, e in sorted(by_site.items())]
+        gates[c.site][gate_label(gate_of(site, c.place))] |= pages
+    return [{**e, "hosts": sorted(e["hosts"]), "files": len(e["files"]), "pages": len(e["pages"]),
+             "how": sorted(e["how"]), "gates": {label: len(p) for label, p in sorted(gates[key].items())}}
+            for key, e in sorted(by_site.items())]
 
 
 def _cookies(site) -> list[dict]:
-    files = defaultdict(set)
+    files, writers = defaultdict(set), defaultdict(set)
     for f in site.files:
         for w in f.writes:
             files[w.storage, w.name or ""].add(f.path)
+            writers[w.storage, w.name or ""].add("site code")
+    for contacts in site.used_vendors.values():
+        vendor = contacts[0].vendor
+        evidence = site.vendor_evidence(vendor.id)
+        pages = set().union(*(_pages_of(site, c) for c in contacts))
+        for cookie in site.vendor_cookies(vendor):
+            if cookie.written_by(evidence):
+                files[cookie.storage, cookie.name] |= pages
+                writers[cookie.storage, cookie.name].add(vendor.id)
     return [{"name": name or None, "storage": storage,
              "declared": bool(name) and site.policy.cookie_rule_for(name, storage) is not None,
-             "files": len(paths)}
+             "files": len(paths), "writers": sorted(writers[storage, name])}
             for (storage, name), paths in sorted(files.items())]
 
 

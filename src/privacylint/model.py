@@ -37,6 +37,15 @@ class Finding:
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
     @property
+    def group(self) -> str:
+        """Identity of the root cause: findings of one check and subject made by one source line
+        (with --source), else by the same element or snippet (the same message) on many pages,
+        share it. Reports for people print a group once, with its pages."""
+        cause = f"{self.origin.path}:{self.origin.line}:{self.origin.column}" if self.origin else self.message
+        key = "\0".join((self.check, self.root or "", self.subject, cause))
+        return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+    @property
     def display_path(self) -> str:
         """Where a person, or a CI tool run from the repository, opens the file."""
         return self.path if self.root is None else f"{self.root.rstrip('/')}/{self.path}"
@@ -69,6 +78,7 @@ class Result:
     findings: list[Finding] = field(default_factory=list)
     suppressed: list[Suppressed] = field(default_factory=list)
     inventory: dict = field(default_factory=dict)
+    policy: str | None = None  # the rules file read, as given or found
     files: int = 0
     pages: int = 0
     seconds: float = 0.0

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from importlib import import_module
 
-FORMAT_NAMES = ("text", "concise", "json", "github", "sarif", "junit", "markdown")
+FORMAT_NAMES = ("text", "concise", "json", "github", "sarif", "junit", "markdown", "html")
+FOR_PEOPLE = ("text", "markdown", "html")  # these lead with the inventory, which `--quiet` leaves out
 _MODULE = {"json": "json_format"}
 
 
@@ -28,3 +29,10 @@ class _Formats(Mapping):
 
 
 FORMATS = _Formats()
+
+
+def render(name: str, result, quiet: bool = False) -> str:
+    """The report `name` of `result`; `quiet` drops the inventory from the reports for people."""
+    if name in FOR_PEOPLE:
+        return FORMATS[name](result, quiet=quiet)
+    return FORMATS[name](result)

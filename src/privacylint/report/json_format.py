@@ -15,13 +15,14 @@ def finding_dict(finding: Finding, roots: list[str]) -> dict:
     return {"check": finding.check, "name": finding.name, "severity": finding.severity, "path": path,
             "line": finding.line, "column": finding.column, "subject": finding.subject,
             "message": finding.message, "origin": finding.origin._asdict() if finding.origin else None,
-            "fingerprint": finding.fingerprint}
+            "fingerprint": finding.fingerprint, "group": finding.group}
 
 
 def render(result: Result) -> str:
     doc = {
         "version": 1,
         "tool": {"name": "privacylint", "version": __version__},
+        "policy": result.policy,
         "findings": [finding_dict(f, result.roots) for f in result.findings],
         "suppressed": [{**finding_dict(s.finding, result.roots),
                         "suppression": {"kind": s.kind, "reason": s.reason, "source": s.source}}

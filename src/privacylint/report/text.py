@@ -1,38 +1,60 @@
-"""`--format text` (default): findings grouped by file, then one summary line. For people."""
+"""`--format text` (default), for people: the site's inventory first (who receives visitor data,
+on how many pages, behind which gate; the cookies and who writes them), then the problems, one
+entry per root cause (an include on 223 pages is one entry, with its pages), grouped by the file
+where it is fixed; then one summary line. `--quiet` leaves the inventory out."""
 
 from __future__ import annotations
 
-from collections import Counter
 from itertools import groupby
 
 from privacylint.model import Result
 from privacylint.printable import line_start, printable
-from privacylint.report.common import by_primary
+from privacylint.report.common import Group, groups, pages_of, shown_path, summary
+from privacylint.report.tables import COOKIE_COLUMNS, PARTY_COLUMNS, cookie_rows, party_rows
 
 
-def render(result: Result) -> str:
-    out = []
-    for path, group in groupby(by_primary(result.findings), key=lambda f: f.primary.path):
-        out.append(line_start(path))
-        for f in group:
-            p = f.primary
-            where = f"{p.line}:{p.column}" if p.column else f"{p.line}" if p.line else "-"
-            built = f" (built: {f.display_path}{':' + str(f.line) if f.line else ''})" if f.origin else ""
-            out.append(f"  {where:<8} {f.severity:<7} {f.check}  {printable(f.message + built)}")
+def render(result: Result, quiet: bool = False) -> str:
+    out = [] if quiet else _inventory(result)
+    for path, entries in groupby(groups(result.findings), key=lambda g: g.first.primary.path):
+        out.append(line_start(shown_path(path)))
+        for group in entries:
+            out += _entry(group)
         out.append("")
-    out.append(_summary(result))
+    out.append(summary(result))
     return "\n".join(out) + "\n"
 
 
-def _summary(result: Result) -> str:
-    checked = f"{result.files} files checked ({result.pages} pages)"
-    suppressed = f"; {len(result.suppressed)} suppressed" if result.suppressed else ""
-    if not result.findings:
-        return f"No problems: {checked}{suppressed}."
-    by_severity = Counter(f.severity for f in result.findings)
-    counts = ", ".join(f"{by_severity[s]} {s}{'s' if by_severity[s] != 1 else ''}"
-                       for s in ("error", "warning", "note") if by_severity[s])
-    files = len({(f.root, f.path) for f in result.findings})
-    n = len(result.findings)
-    return (f"{n} problem{'s' if n != 1 else ''} ({counts}) in {files} file{'s' if files != 1 else ''}; "
-            f"{checked}{suppressed}.")
+def _entry(group: Group) -> list[str]:
+    f, p = group.first, group.first.primary
+    where = f"{p.line}:{p.column}" if p.column else f"{p.line}" if p.line else "-"
+    lines = [f"  {where:<8} {f.severity:<7} {f.check}  {printable(f.message)}"]
+    if f.origin or len(group.members) > 1:
+        shown, more = pages_of(group)
+        pages = ", ".join(printable(s) for s in shown) + (f" and {more:,} more" if more else "")
+        count = len(group.members)
+        label = f"on {count:,} pages" if count > 1 else "built"
+        lines.append(f"  {'':<8} {'':<7}        {label}: {pages}")
+    return lines
+
+
+def _inventory(result: Result) -> list[str]:
+    parties, cookies = party_rows(result), cookie_rows(result)
+    if not parties and not cookies:
+        return ["Third parties: none contacted. Cookies and storage: none written.", ""]
+    undeclared = sum(row[-1] == "no" for row in parties)
+    out = [f"Third parties: {len(parties)}" + (f", {undeclared} not declared" if undeclared else "")]
+    out += _table(PARTY_COLUMNS, parties) if parties else ["  none"]
+    undeclared = sum(row[-1] == "no" for row in cookies)
+    out.append(f"Cookies and storage: {len(cookies)}" + (f", {undeclared} not declared" if undeclared else ""))
+    out += _table(COOKIE_COLUMNS, cookies) if cookies else ["  none"]
+    outbound = len(result.inventory.get("outbound_domains", []))
+    if outbound:
+        out.append(f"Links lead to {outbound:,} other site{'s' if outbound != 1 else ''} "
+                   "(not contacted until clicked; --format json lists them).")
+    return out + [""]
+
+
+def _table(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    rows = [tuple(printable(cell) for cell in row) for row in rows]
+    widths = [max(len(cell) for cell in column) for column in zip(columns, *rows)]
+    return ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in (columns, *rows)]
