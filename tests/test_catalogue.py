@@ -62,3 +62,14 @@ def test_readme_has_front_matter_and_every_section(folder):
     assert (meta["name"], meta["severity"]) == (spec.name, spec.severity)
     positions = [text.find(s) for s in SECTIONS]
     assert -1 not in positions and positions == sorted(positions), f"sections in order: {SECTIONS}"
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
+def test_the_package_ships_the_readme_as_written(folder):
+    """--explain, SARIF help and the HTML report read the package's copy; checks/ is the source
+    (refresh with `python -m privacylint.explain`)."""
+    from importlib import resources
+
+    shipped = resources.files("privacylint").joinpath(f"data/checks/{folder.name.split('-')[0]}.md")
+    assert shipped.read_text(encoding="utf-8") == (folder / "README.md").read_text(encoding="utf-8"), (
+        "run: python -m privacylint.explain")

@@ -208,3 +208,61 @@ def test_python_dash_m_entry_point(clean):
 def test_an_empty_selection_is_a_usage_error(clean, capsys):
     code, _, err = run_cli("_site", "--select", "PL1", "--ignore", "PL1", capsys=capsys)
     assert code == 2 and "leaves no check to run" in err
+
+
+@pytest.mark.parametrize("files, hint", [
+    ({"_config.yml": "title: x\n", "index.md": "# Hi\n"},
+     "no pages in docs: is this the source? (_config.yml found: this is a Jekyll source; run `jekyll build` "
+     "and lint _site)"),
+    ({"mkdocs.yml": "site_name: x\n", "index.html": "---\ntitle: x\n---\n<p>x</p>",
+      "b.html": "<p>{% include nav.html %}</p>"},
+     "the pages in docs are templates (2 of 2 read have front matter or template tags): is this the source? "
+     "(mkdocs.yml found: this is a MkDocs source; run `mkdocs build` and lint site)"),
+    ({"notes.txt": "x"}, "no pages in docs: is this the source? Give the folder your site generator builds into"),
+])
+def test_a_source_tree_is_a_usage_error_that_says_how_to_build(clean, capsys, files, hint):
+    make_site(clean / "docs", files)
+    code, out, err = run_cli("docs", capsys=capsys)
+    assert (code, out) == (2, "") and err.startswith(f"privacylint: {hint}")
+
+
+def test_a_built_page_that_shows_template_syntax_is_still_a_build(clean, capsys):
+    (clean / "_site" / "jinja.html").write_text("<pre>{% if user %}{{ user.name }}{% endif %}</pre>")
+    assert run_cli("_site", "-q", capsys=capsys)[0] == 0  # one page of three is documentation of a template
+
+
+@pytest.mark.parametrize("argv, message", [
+    (("--config", "missing.yml"), "--config missing.yml does not exist"),
+    (("--config", "_site"), "--config _site is a directory"),
+    (("--config", "rules.ini"), "--config rules.ini: not a kind of config privacylint reads"),
+    (("--rules", "_site"), "--rules _site is a directory; give the rules file (e.g. _site/rules.yaml)"),
+    (("--format", "json="), "--format json=: give a file after '='"),
+])
+def test_say_what_is_wrong_with_the_invocation(clean, capsys, argv, message):
+    (clean / "rules.ini").write_text("[x]\n")
+    code, out, err = run_cli("_site", *argv, capsys=capsys)
+    assert (code, out) == (2, "") and err == f"privacylint: {message}" + err.split(message, 1)[1]
+
+
+def test_a_config_that_does_not_parse_is_one_positioned_line(clean, capsys):
+    (clean / "_config.yml").write_text("title: x\nplugins: [a,\n")
+    (clean / "vercel.json").write_text('{"headers": [}')
+    code, out, _ = run_cli("_site", "--config", "_config.yml", "--config", "vercel.json", "--format", "concise",
+                           capsys=capsys)
+    assert code == 0 and out.splitlines() == [
+        "_config.yml:3:1: PL001 [warning] cannot be read as site config: while parsing a flow node expected the "
+        "node content, but found '<stream end>'; its settings were not checked.",
+        "vercel.json:1:14: PL001 [warning] cannot be read as site config: Expecting value; its settings were not "
+        "checked.",
+    ]
+
+
+def test_format_to_stdout_with_dash_and_a_summary_when_every_report_is_a_file(clean, capsys, tmp_path):
+    code, out, err = run_cli("_site", "--format", "concise=-", "--format", f"json={tmp_path / 'r.json'}",
+                             capsys=capsys)
+    assert (code, out, err) == (0, "", "")
+    code, out, err = run_cli("_site", "--format", f"json={tmp_path / 'r.json'}", capsys=capsys)
+    assert (code, out) == (0, "") and err == "privacylint: No problems: 2 files checked (2 pages) against rules.yaml.\n"
+    code, _, err = run_cli("_site", "--format", f"json={tmp_path / 'r'}", "--format", f"sarif={tmp_path / 'r'}",
+                           capsys=capsys)
+    assert code == 2 and "write to the same file" in err

@@ -71,7 +71,8 @@ def test_sarif_loads_into_the_object_model_and_has_what_github_requires(result):
     rules = run_["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == sorted(CHECK_IDS), "every check that ran, fired or not"
     for rule in rules:
-        assert rule["shortDescription"]["text"] and rule["help"]["text"]
+        assert rule["shortDescription"]["text"]
+        assert rule["help"]["markdown"].startswith(f"# {rule['id']} {rule['name']}\n\n## What it checks")
         assert 0 < len(rule["fullDescription"]["text"]) <= 1024
     for res in run_["results"]:
         assert rules[res["ruleIndex"]]["id"] == res["ruleId"] and res["message"]["text"]

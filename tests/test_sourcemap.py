@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 from conftest import make_site
@@ -59,6 +60,13 @@ def test_a_real_jekyll_build_maps_findings_to_includes_and_posts(tmp_path, monke
         "_posts/2024-05-01-release.md:5:1: PL401",
         "index.md:7:1: PL101",
     ]
+    assert cli.main(["_site", "--source", ".", "--quiet"]) == 1
+    text = capsys.readouterr().out
+    entries = [line.split()[:3] for line in text.splitlines() if re.match(r"  \d+:\d+ ", line)]
+    assert entries == [["2:1", "error", "PL102"], ["5:1", "warning", "PL401"], ["7:1", "error", "PL101"]]
+    assert "\n" + " " * 26 + "on 3 pages: _site/" in text  # the include's pages, once
+    assert text.rstrip().endswith("3 problems (5 occurrences; 2 errors, 1 warning) in 3 files; "
+                                  "3 files checked (3 pages) against rules.yaml.")
     assert cli.main(["_site", "--source", ".", "--format", "github"]) == 1
     annotations = [a for a in capsys.readouterr().out.splitlines() if a.startswith("::")]
     assert annotations[0].startswith("::error file=_includes/analytics.html,line=2,col=1,")

@@ -147,9 +147,8 @@ def _main(args: argparse.Namespace) -> int:
         return _print(list_vendors(dict(formats).get(None, "text")))
     if not args.paths:
         raise UsageError("give the built site to check, e.g. `privacylint _site` (build the site first)")
-    for path in args.paths:
-        if not os.path.isdir(path):
-            raise UsageError(f"{path} is not a directory; give the built site (build it first)")
+    _check_sites(args.paths)
+    _check_configs(args.config)
     if args.jobs < 1 or args.max_file_size < 1:
         raise UsageError("--jobs and --max-file-size must be positive")
     if args.source and not os.path.isdir(args.source):
@@ -177,6 +176,32 @@ def _main(args: argparse.Namespace) -> int:
     threshold = SEVERITY_RANK[args.fail_on]
     failed = any(SEVERITY_RANK[f.severity] >= threshold for f in result.findings)
     return EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
+
+
+def _check_sites(paths: list[str]) -> None:
+    from privacylint.buildcheck import not_a_build
+
+    for path in paths:
+        if not os.path.isdir(path):
+            raise UsageError(f"{path} is not a directory; give the built site (build it first)")
+        why = not_a_build(path)
+        if why:
+            raise UsageError(why)
+
+
+def _check_configs(paths: list[str]) -> None:
+    """A --config the user names must exist and be of a kind privacylint reads."""
+    from privacylint.siteconfig import GENERATOR_FILES, HEADER_FILES
+
+    for path in paths:
+        name = os.path.basename(path)
+        if os.path.isdir(path):
+            raise UsageError(f"--config {path} is a directory; give the config file itself")
+        if not os.path.exists(path):
+            raise UsageError(f"--config {path} does not exist")
+        if name not in GENERATOR_FILES + HEADER_FILES and not name.endswith((".yml", ".yaml", ".toml")):
+            raise UsageError(f"--config {path}: not a kind of config privacylint reads ({', '.join(HEADER_FILES)}, "
+                             "or a generator config in YAML or TOML such as _config.yml, hugo.toml, mkdocs.yml)")
 
 
 def _baseline(path: str | None) -> frozenset[str]:
@@ -237,8 +262,10 @@ def _enabled(select: str | None, ignore: str | None) -> frozenset[str]:
 
 def _rules_path(given: str | None) -> str:
     if given:
+        if os.path.isdir(given):
+            raise UsageError(f"--rules {given} is a directory; give the rules file (e.g. {os.path.join(given, 'rules.yaml')})")
         if not os.path.isfile(given):
-            raise UsageError(f"{given} does not exist")
+            raise UsageError(f"--rules {given} does not exist")
         return given
     cwd = Path.cwd()
     for folder in (cwd, *cwd.parents):

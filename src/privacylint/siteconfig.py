@@ -71,7 +71,17 @@ class HeaderValue(NamedTuple):
 class SiteConfig:
     settings: list[Setting] = field(default_factory=list)
     headers: list[HeaderValue] = field(default_factory=list)
-    problems: list[tuple[str, bool, str]] = field(default_factory=list)  # (path, in_site, message)
+    problems: list[ConfigProblem] = field(default_factory=list)
+
+
+class ConfigProblem(NamedTuple):
+    """A config file that could not be read, where the parser stopped when it says."""
+
+    path: str
+    in_site: bool
+    message: str
+    line: int | None = None
+    column: int | None = None
 
 
 MAX_CONFIG_SIZE = 1024 * 1024  # a site config of more than 1 MiB is not a site config
@@ -98,7 +108,7 @@ def read_config(site_root: str, source: str | None, given: tuple[str, ...]) -> S
         shown = os.path.relpath(path, site_root) if in_site else os.path.normpath(path)
         problem = _unsafe(path, real, tree)
         if problem:
-            config.problems.append((shown, in_site, problem))
+            config.problems.append(ConfigProblem(shown, in_site, problem))
             continue
         try:
             with open(path, encoding="utf-8") as fh:
@@ -106,11 +116,9 @@ def read_config(site_root: str, source: str | None, given: tuple[str, ...]) -> S
             if len(text) > MAX_CONFIG_SIZE:
                 raise ValueError(f"it is over {MAX_CONFIG_SIZE:,} characters")
             _read_one(os.path.basename(path), text, shown, in_site, config)
-        except (OSError, UnicodeDecodeError, ValueError, tomllib.TOMLDecodeError) as err:
-            config.problems.append((shown, in_site, f"cannot be read as site config: {_one_line(err)}"))
-        except Exception as err:  # noqa: BLE001 - YAML errors of every kind: report, go on
-            config.problems.append((shown, in_site, f"cannot be read as site config: {type(err).__name__}: "
-                                                    f"{_one_line(err)}"))
+        except Exception as err:  # noqa: BLE001 - parse errors of every kind (YAML has many): report, go on
+            config.problems.append(ConfigProblem(shown, in_site, f"cannot be read as site config: {_one_line(err)}",
+                                                 *_position(err)))
     return config
 
 
@@ -125,10 +133,33 @@ def _unsafe(path: str, real: str, tree: str | None) -> str | None:
     return None
 
 
+_TOML_AT = re.compile(r" \(at line (\d+), column (\d+)\)$")
+
+
 def _one_line(err: Exception) -> str:
-    """A parser's message on one line (YAML errors span several, with a context dump)."""
-    text = " ".join(str(err).split())
+    """A parser's own words on one line, without its context dump (YAML's span several lines)
+    or the position (the finding carries it)."""
+    if getattr(err, "problem", None):  # ruamel's MarkedYAMLError
+        text = " ".join(filter(None, (getattr(err, "context", None), err.problem)))
+    elif isinstance(err, json.JSONDecodeError):
+        text = err.msg
+    elif isinstance(err, OSError):
+        text = err.strerror or str(err)
+    else:
+        text = _TOML_AT.sub("", str(err))
+    text = " ".join(text.split())
     return text if len(text) <= 200 else text[:199] + "…"
+
+
+def _position(err: Exception) -> tuple[int | None, int | None]:
+    """1-based line and column where a YAML, TOML or JSON parser stopped, when it says."""
+    mark = getattr(err, "problem_mark", None)
+    if mark is not None:
+        return mark.line + 1, mark.column + 1
+    if isinstance(err, json.JSONDecodeError):
+        return err.lineno, err.colno
+    m = _TOML_AT.search(str(err))
+    return (int(m.group(1)), int(m.group(2))) if m else (None, None)
 
 
 def _read_one(name: str, text: str, shown: str, in_site: bool, config: SiteConfig) -> None:

@@ -17,6 +17,6 @@ def check(site):
     for f in site.files:
         for p in f.problems:
             yield site.finding(SPEC, f.path, p.line, None, p.subject, p.message, severity=p.severity)
-    for path, in_site, message in site.config.problems:
-        where = Where(path, in_site, None, None)
-        yield site.config_finding(SPEC, where, "parse", f"{message}; its settings were not checked.", "warning")
+    for p in site.config.problems:
+        where = Where(p.path, p.in_site, p.line, p.column)
+        yield site.config_finding(SPEC, where, "parse", f"{p.message}; its settings were not checked.", "warning")

@@ -1,9 +1,9 @@
 """`--format sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
 
-Every check that ran is listed under tool.driver.rules (so a fixed alert can close), with help
-text; each result carries the finding's line-independent fingerprint, a URI relative to where
-privacylint ran, and - when the finding was mapped to its source - the built file as a related
-location. Suppressed findings are included with a `suppressions` entry.
+Every check that ran is listed under tool.driver.rules (so a fixed alert can close), with its
+README as help (what, why, examples, fix); each result carries the finding's line-independent
+fingerprint, a URI relative to where privacylint ran, and - when the finding was mapped to its
+source - the built file as a related location. Suppressed findings are included with a `suppressions` entry.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from privacylint import __version__
 from privacylint.checks import REGISTRY
+from privacylint.explain import readme
 from privacylint.model import Finding, Location, Result
 from privacylint.report.common import grouped_by_origin, more_pages
 
@@ -43,10 +44,8 @@ def _rule(module) -> dict:
         "id": spec.id, "name": spec.name,
         "shortDescription": {"text": spec.summary},
         "fullDescription": {"text": doc[:1024]},
-        "help": {"text": f"{doc}\n\nExamples and how to fix: {spec.catalogue_dir}/README.md in the privacylint "
-                         "repository; or run `privacylint --explain " + spec.id + "`.",
-                 "markdown": f"{doc}\n\nExamples and how to fix: `{spec.catalogue_dir}/README.md` in the privacylint "
-                             f"repository, or `privacylint --explain {spec.id}`."},
+        "help": {"text": readme(spec.id) or f"{doc}\n\nprivacylint --explain {spec.id}",
+                 "markdown": readme(spec.id) or f"{doc}\n\n`privacylint --explain {spec.id}`"},
         "defaultConfiguration": {"level": spec.severity},
         "properties": {"tags": ["privacy", _FAMILIES.get(spec.id[2], "other")], "precision": "high"},
     }
