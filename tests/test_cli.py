@@ -266,3 +266,11 @@ def test_format_to_stdout_with_dash_and_a_summary_when_every_report_is_a_file(cl
     code, _, err = run_cli("_site", "--format", f"json={tmp_path / 'r'}", "--format", f"sarif={tmp_path / 'r'}",
                            capsys=capsys)
     assert code == 2 and "write to the same file" in err
+
+
+def test_the_readme_shows_the_real_report_of_the_example(monkeypatch, capsys):
+    monkeypatch.chdir(REPO)
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("the real output):\n\n```\n", 1)[1].split("```\n", 1)[0]
+    code, out, _ = run_cli("examples/kubevirt.io", capsys=capsys)
+    assert code == 1 and out == shown, "refresh the README: privacylint examples/kubevirt.io"

@@ -74,6 +74,16 @@ def pages_of(group: Group, limit: int = SHOWN_PAGES) -> tuple[list[str], int]:
     return shown, max(0, len(group.members) - limit)
 
 
+def spread(group: Group) -> str:
+    """`on 223 pages`, `in 6 files` (a script copied into several folders), or `built file` for one
+    finding mapped to its source."""
+    count = len(group.members)
+    if count == 1:
+        return "built file"
+    pages = all(m.path.lower().endswith((".html", ".htm")) for m in group.members)
+    return f"on {count:,} pages" if pages else f"in {count:,} files"
+
+
 def summary(result: Result) -> str:
     """`15 problems (1,378 occurrences; 12 errors, 3 warnings) in 226 files; 230 files checked
     (230 pages) against rules.yaml; 2 suppressed.`"""

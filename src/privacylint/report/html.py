@@ -16,7 +16,7 @@ from privacylint import __version__
 from privacylint.explain import readme
 from privacylint.model import Result
 from privacylint.printable import printable
-from privacylint.report.common import Group, groups, pages_of, summary, where
+from privacylint.report.common import Group, groups, pages_of, spread, summary, where
 from privacylint.report.tables import COOKIE_COLUMNS, PARTY_COLUMNS, cookie_rows, party_rows, ungated_pages
 
 _SHOWN = 20  # pages listed per problem
@@ -100,8 +100,7 @@ def _finding(group: Group) -> str:
     if f.origin or len(group.members) > 1:
         items = "".join(f"<li><code>{escape(s)}</code></li>" for s in shown)
         tail = f"<li>and {more:,} more</li>" if more else ""
-        pages = (f"<details><summary>on {len(group.members):,} page{'s' if len(group.members) != 1 else ''}"
-                 f"</summary><ul>{items}{tail}</ul></details>")
+        pages = f"<details><summary>{spread(group)}</summary><ul>{items}{tail}</ul></details>"
     return (f'<div class="finding {f.severity}" data-check="{f.check}" data-pages="{len(group.members)}">'
             f'<span class="sev">{f.severity}</span> <a href="#{f.check}">{f.check} {escape(f.name)}</a> '
             f"at <code>{escape(where(f.primary))}</code><p>{escape(f.message)}</p>{pages}</div>")

@@ -9,7 +9,7 @@ from itertools import groupby
 
 from privacylint.model import Result
 from privacylint.printable import line_start, printable
-from privacylint.report.common import Group, groups, pages_of, shown_path, summary
+from privacylint.report.common import Group, groups, pages_of, shown_path, spread, summary
 from privacylint.report.tables import COOKIE_COLUMNS, PARTY_COLUMNS, cookie_rows, party_rows
 
 
@@ -31,9 +31,7 @@ def _entry(group: Group) -> list[str]:
     if f.origin or len(group.members) > 1:
         shown, more = pages_of(group)
         pages = ", ".join(printable(s) for s in shown) + (f" and {more:,} more" if more else "")
-        count = len(group.members)
-        label = f"on {count:,} pages" if count > 1 else "built"
-        lines.append(f"  {'':<8} {'':<7}        {label}: {pages}")
+        lines.append(f"  {'':<8} {'':<7}        {spread(group)}: {pages}")
     return lines
 
 
@@ -57,4 +55,8 @@ def _inventory(result: Result) -> list[str]:
 def _table(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
     rows = [tuple(printable(cell) for cell in row) for row in rows]
     widths = [max(len(cell) for cell in column) for column in zip(columns, *rows)]
-    return ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in (columns, *rows)]
+    return ["  " + "  ".join(_cell(cell, w) for cell, w in zip(row, widths)).rstrip() for row in (columns, *rows)]
+
+
+def _cell(text: str, width: int) -> str:
+    return text.rjust(width) if text.replace(",", "").isdigit() else text.ljust(width)
