@@ -136,7 +136,9 @@ def test_policy_with_three_mistakes_exits_2_with_every_position(clean, capsys):
         "rules.yaml:5:24: unknown vendor 'google-analytic' (did you mean 'google-analytics'?) "
         "(privacylint --list-vendors shows the catalogue)",
         "rules.yaml:6:10: unknown check 'PL111' (did you mean 'PL101'?)",
-        "privacylint: 3 problems in rules.yaml; nothing was checked.",
+        "privacylint: 3 problems in the rules file rules.yaml; nothing was checked.",
+        f"privacylint: rules.yaml was found by searching upward from {clean}; if it belongs to another tool, give "
+        "privacylint's own with --rules FILE.",
     ]
 
 

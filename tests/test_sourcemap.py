@@ -85,3 +85,17 @@ def test_mapping_rules(tmp_path):
     assert mapper.locate('<p>Read <a href="https://example.net/page?x=1">this</a>.</p>').path.endswith("blog/post.md")
     assert mapper.locate("<p>anything at all, which only a bare include would match</p>") is None
     assert mapper.locate("</div>") is None
+
+
+def test_a_markdown_link_with_an_ampersand_maps_to_its_source_line(tmp_path, monkeypatch, capsys, jekyll):
+    """Markdown's `?a=1&fbclid=abc` is built as `?a=1&amp;fbclid=abc`: matched after decoding."""
+    site = {**{k: v for k, v in JEKYLL_SITE.items() if not k.startswith("_posts")},
+            "index.md": "---\nlayout: default\ntitle: Home\n---\n# Welcome\n\nSome text.\n\n"
+                        "Read [the thread](https://example.net/?a=1&fbclid=abc).\n"}
+    source = make_site(tmp_path / "site", site)
+    subprocess.run([jekyll, "build", "--quiet", "--source", str(source), "--destination", str(source / "_site")],
+                   check=True, capture_output=True, timeout=300)
+    assert "?a=1&amp;fbclid=abc" in (source / "_site" / "index.html").read_text()
+    monkeypatch.chdir(source)
+    cli.main(["_site", "--source", ".", "--format", "concise", "--select", "PL401"])
+    assert capsys.readouterr().out.startswith("index.md:9:1: PL401 ")

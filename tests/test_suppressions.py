@@ -82,6 +82,29 @@ def test_baseline_adoption_then_one_new_collector(tmp_path, monkeypatch, capsys)
         "collectors: (name as the statement names it, vendor: hotjar) or stop loading it."]
 
 
+def test_a_stale_baseline_entry_is_reported_and_rewriting_drops_only_it(tmp_path, monkeypatch, capsys):
+    site = site_with(tmp_path, PIXEL, **{"blog/a.html": '<iframe src="https://www.youtube.com/embed/x"></iframe>'})
+    (tmp_path / "rules.yaml").write_text(BASE_RULES)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["site", "--write-baseline", "baseline.json"]) == 0
+    text = (tmp_path / "baseline.json").read_text()
+    entries = {(e["check"], e["subject"]): e["fingerprint"] for e in json.loads(text)["findings"]}
+    line = {key: text[:text.index(fp)].count("\n") + 1 for key, fp in entries.items()}
+    (site / "blog" / "a.html").write_text("<p>The video is gone.</p>")
+    capsys.readouterr()
+    assert cli.main(["site", "--baseline", "baseline.json", "--format", "concise", "--fail-on", "warning"]) == 1
+    fixed = "matched no finding: it was fixed. Remove it, or rewrite the baseline: privacylint ... --baseline " \
+            "baseline.json --write-baseline baseline.json"
+    assert capsys.readouterr().out.splitlines() == sorted(
+        (f"baseline.json:{line[check, 'youtube.com']}: PL901 [warning] baseline entry for {check} "
+         f"(site/blog/a.html, youtube.com) {fixed}" for check in ("PL101", "PL105")),
+        key=lambda out: int(out.split(":")[1]))
+    assert cli.main(["site", "--baseline", "baseline.json", "--write-baseline", "baseline.json"]) == 0
+    kept = {(e["check"], e["subject"]) for e in json.loads((tmp_path / "baseline.json").read_text())["findings"]}
+    assert kept == {("PL101", "example.net")}  # held back by the old baseline and still there: kept
+    assert cli.main(["site", "--baseline", "baseline.json", "--fail-on", "note"]) == 0
+
+
 def test_bad_baseline_file_is_a_usage_error(tmp_path, monkeypatch, capsys):
     site_with(tmp_path, PIXEL)
     (tmp_path / "rules.yaml").write_text(BASE_RULES)

@@ -99,7 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     except _policy_error() as err:
         _err(str(err))
         count = len(err.issues)
-        _err(f"privacylint: {count} problem{'s' if count != 1 else ''} in {err.path}; nothing was checked.")
+        _err(f"privacylint: {count} problem{'s' if count != 1 else ''} in the rules file {err.path}; nothing was "
+             "checked.")
+        if args.rules is None:
+            _err(f"privacylint: {err.path} was found by searching upward from {os.getcwd()}; if it belongs to "
+                 "another tool, give privacylint's own with --rules FILE.")
     except Exception as err:  # noqa: BLE001 - the promise is: no traceback, exit 2
         if os.environ.get("PRIVACYLINT_DEBUG"):
             raise
@@ -154,6 +158,7 @@ def _main(args: argparse.Namespace) -> int:
     if args.source and not os.path.isdir(args.source):
         raise UsageError(f"--source {args.source} is not a directory")
     policy = load_policy(_rules_path(args.rules), frozenset(SPECS))
+    _warn_if_published(policy.path, args.paths)
     cache_dir = None if args.no_cache else str(args.cache_dir or default_cache_dir())
     options = Options(enabled=_enabled(args.select, args.ignore), jobs=args.jobs, max_file_size=args.max_file_size,
                       baseline=_baseline(args.baseline), source=args.source, configs=tuple(args.config),
@@ -161,7 +166,7 @@ def _main(args: argparse.Namespace) -> int:
     result = run(args.paths, policy, options)
     if args.write_baseline:
         _write(args.write_baseline, baseline.render(result))
-        _err(f"privacylint: wrote {len(result.findings)} findings to the baseline {args.write_baseline}")
+        _err(f"privacylint: wrote {len(baseline.current(result))} findings to the baseline {args.write_baseline}")
         return EXIT_OK
     for target, name in formats:
         text = render(name, result, args.quiet)
@@ -189,6 +194,17 @@ def _check_sites(paths: list[str]) -> None:
             raise UsageError(why)
 
 
+def _warn_if_published(policy_path: str, sites: list[str]) -> None:
+    """rules.yaml copied into the build (Jekyll copies every file it does not exclude) is
+    published with the site: say so, and how to stop it."""
+    name = os.path.basename(policy_path)
+    for site in sites:
+        copy = os.path.join(site, name)
+        if os.path.isfile(copy):
+            _err(f"privacylint: warning: {copy} is in the built site, so the policy file is published with it. "
+                 f"Jekyll copies every file it does not exclude: add `exclude: [{name}]` to _config.yml.")
+
+
 def _check_configs(paths: list[str]) -> None:
     """A --config the user names must exist and be of a kind privacylint reads."""
     from privacylint.siteconfig import GENERATOR_FILES, HEADER_FILES
@@ -204,11 +220,11 @@ def _check_configs(paths: list[str]) -> None:
                              "or a generator config in YAML or TOML such as _config.yml, hugo.toml, mkdocs.yml)")
 
 
-def _baseline(path: str | None) -> frozenset[str]:
+def _baseline(path: str | None):
     from privacylint import baseline
 
     if not path:
-        return frozenset()
+        return baseline.Baseline()
     try:
         return baseline.load(path)
     except baseline.BaselineError as err:

@@ -37,19 +37,19 @@ def decode(data: bytes, kind: str) -> tuple[str, Problem | None]:
     """Decode a page, script or stylesheet; a Problem says what was replaced or guessed."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return _strict_or_replace(data, codec, "its byte order mark")
+            return _strict_or_replace(data, codec, "as its byte order mark says")
     declared = _declared_charset(data, kind)
     if declared == "replacement":
         return "", Problem("decode", "warning", "declares a charset that browsers decode as a single "
                            "replacement character (WHATWG Encoding Standard), so nothing of it loads; "
                            "it was not checked further.", 1)
     if declared:
-        return _strict_or_replace(data, declared, "its declared charset")
+        return _strict_or_replace(data, declared, "the charset it declares")
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as err:
         if kind != "page":
-            return _replaced(data, "utf-8", err, "UTF-8 (no charset is declared)")
+            return _replaced(data, "utf-8", err, "it declares no charset")
         return _guess(data, err)
 
 
@@ -78,13 +78,16 @@ def _strict_or_replace(data: bytes, codec: str, how: str) -> tuple[str, Problem 
     try:
         return data.decode(codec), None
     except UnicodeDecodeError as err:
-        return _replaced(data, codec, err, f"{codec}, {how}")
+        return _replaced(data, codec, err, how)
 
 
-def _replaced(data: bytes, codec: str, err: UnicodeDecodeError, how: str) -> tuple[str, Problem]:
+def _replaced(data: bytes, codec: str, err: UnicodeDecodeError, why: str) -> tuple[str, Problem]:
+    """`why` the file is read as `codec`: "the charset it declares", "it declares no charset"."""
     line = data.count(b"\n", 0, err.start) + 1
-    message = (f"bytes that are not valid {how} were replaced (first at byte {err.start}); "
-               "the rest of the file is still checked. Save the file in the encoding it declares.")
+    fix = "declare its charset or save it as UTF-8" if why == "it declares no charset" else \
+        "save it in the encoding it declares, or declare the one it is saved in"
+    message = (f"some bytes are not valid {codec} ({why}) and were replaced, the first at byte {err.start}; "
+               f"the rest of the file is still checked. To fix it, {fix}.")
     return data.decode(codec, errors="replace"), Problem("decode", "warning", message, line)
 
 
@@ -94,7 +97,7 @@ def _guess(data: bytes, err: UnicodeDecodeError) -> tuple[str, Problem]:
     logging.getLogger("bs4.dammit").setLevel(logging.ERROR)  # we report replacements as PL001 ourselves
     dammit = UnicodeDammit(data, is_html=True)
     if dammit.unicode_markup is None:
-        return _replaced(data, "utf-8", err, "UTF-8 (no charset is declared)")
+        return _replaced(data, "utf-8", err, "it declares no charset")
     line = data.count(b"\n", 0, err.start) + 1
     message = (f"the page is not valid UTF-8 and declares no charset; it was decoded as "
                f"{dammit.original_encoding} by a guess, as browsers do. Declare the charset "

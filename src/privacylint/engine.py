@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
+from privacylint.baseline import Baseline
 from privacylint.checks import REGISTRY, SPECS
 from privacylint.discover import discover
 from privacylint.inventory import inventory, merge
@@ -32,7 +33,7 @@ class Options:
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     today: dt.date = field(default_factory=dt.date.today)
-    baseline: frozenset[str] = frozenset()  # fingerprints of accepted findings
+    baseline: Baseline = field(default_factory=Baseline)  # accepted findings (--baseline)
     source: str | None = None  # the site's source tree (source mapping, site config)
     configs: tuple[str, ...] = ()  # site config and header files given explicitly
     cache_dir: str | None = None  # the fact cache; None: extract every file
@@ -47,6 +48,7 @@ class Audit:
     usage: Usage
     today: dt.date
     enabled: frozenset[str]
+    baseline: Baseline = field(default_factory=Baseline)
     known: frozenset[str] = frozenset(SPECS)
 
     def directives(self):
@@ -90,7 +92,7 @@ def _run(roots: list[str], policy: Policy, options: Options) -> Result:
         sorted(findings, key=lambda f: f.sort_key()), sites, policy, options.today, options.baseline)
     kept = _one_per_file_and_subject(kept)
     result.suppressed = _one_per_file_and_subject(suppressed, key=lambda s: s.finding)
-    audit = Audit(sites, policy, usage, options.today, enabled)
+    audit = Audit(sites, policy, usage, options.today, enabled, options.baseline)
     audits = [f for module in modules if getattr(module, "AUDITS_SUPPRESSIONS", False) for f in module.check(audit)]
     kept.extend(_one_per_file_and_subject(sorted(audits, key=lambda f: f.sort_key())))
     if options.source:

@@ -23,6 +23,7 @@ from privacylint.vendors import CONSENT_CLASSES, Catalogue, Vendor
 
 
 _C0_SPACE = "".join(map(chr, range(0x21)))
+_FOLLOWABLE = ("<a href>", "<area href>")
 
 
 class Who(NamedTuple):
@@ -175,6 +176,11 @@ class Site:
                 pages.setdefault(page_key(f.path), f)
         return pages
 
+    def public_path(self, url_path: str) -> str:
+        """A path of rules.yaml (on site.url) as a visitor's browser requests it: with site.url's
+        own path in front (`/privacy/` on https://alice.github.io/proj/ is `/proj/privacy/`)."""
+        return self.root_path.rstrip("/") + "/" + url_path.lstrip("/")
+
     def page(self, url_path: str) -> FileFacts | None:
         """The built page for a path of rules.yaml (relative to site.url)."""
         return self.pages.get(page_key(url_path))
@@ -212,8 +218,10 @@ class Site:
         return None if path is None else page_key(path)
 
     def links_to(self, page: FileFacts, target: str) -> bool:
-        """Whether `page` has a link to the page whose key is `target`."""
-        if any(self.page_key_of(link.url) == target for link in page.links):
+        """Whether `page` has a link a visitor can see and follow to the page whose key is
+        `target`: an <a> or <area>, outside hidden, aria-hidden and display:none containers
+        (extraction drops those; <link rel=privacy-policy> is for machines)."""
+        if any(link.kind in _FOLLOWABLE and self.page_key_of(link.url) == target for link in page.links):
             return True
         return any(self.local_key(page, href) == target for href in page.local_links)
 

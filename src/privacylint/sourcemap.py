@@ -6,13 +6,15 @@ space folded):
 1. a source line equal to it;
 2. a template line that matches it with each `{{ ... }}` / `{% ... %}` standing for any text
    (Liquid, Hugo and Jinja templates: `_includes/analytics.html`, layouts, partials);
-3. a source line holding the same URL (Markdown content: `[text](https://...)`).
+3. a source line holding the same URL (Markdown content: `[text](https://...)`), compared after
+   HTML entities are decoded (Markdown's `?a=1&b=2` is built as `?a=1&amp;b=2`).
 Among several candidates the first in path order wins. Files under the built site itself and
 generator caches are not sources. A line that matches nothing keeps only its built location.
 """
 
 from __future__ import annotations
 
+import html
 import os
 import re
 
@@ -92,9 +94,10 @@ class SourceMap:
             for pattern, where in self._templates.get(prefix, ()):
                 if pattern.fullmatch(folded):
                     return where
-        for url in _URL.findall(built_line):
-            if url in self._urls:
-                return self._urls[url]
+        for line in (built_line, html.unescape(built_line)) if "&" in built_line else (built_line,):
+            for url in _URL.findall(line):
+                if url in self._urls:
+                    return self._urls[url]
         return None
 
     def origin_of(self, built_file: str, line: int) -> Location | None:

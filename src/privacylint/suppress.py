@@ -11,6 +11,7 @@ import datetime as dt
 import fnmatch
 from dataclasses import dataclass, field
 
+from privacylint.baseline import Baseline
 from privacylint.model import Finding, Suppressed
 from privacylint.policy import IgnoreRule, Policy
 
@@ -21,10 +22,11 @@ class Usage:
 
     directives: set[tuple[str, str, int]] = field(default_factory=set)  # (root, path, index) that applied
     ignores: set[int] = field(default_factory=set)  # index into policy.ignore
+    baseline: set[str] = field(default_factory=set)  # fingerprints of baseline entries that matched
 
 
 def apply_suppressions(findings: list[Finding], sites: list, policy: Policy, today: dt.date,
-                       baseline: frozenset[str] = frozenset()) -> tuple[list[Finding], list[Suppressed], Usage]:
+                       baseline: Baseline = Baseline()) -> tuple[list[Finding], list[Suppressed], Usage]:
     usage = Usage()
     files = {(site.root, f.path): f for site in sites for f in site.files}
     whole = {key: tuple(i for i, d in enumerate(f.directives) if d.whole_file)
@@ -33,7 +35,7 @@ def apply_suppressions(findings: list[Finding], sites: list, policy: Policy, tod
     kept, suppressed = [], []
     for finding in findings:
         hit = (_inline(finding, files, whole, usage) or _ignore(finding, live, policy, usage)
-               or _baseline(finding, baseline))
+               or _baseline(finding, baseline, usage))
         if hit:
             suppressed.append(Suppressed(finding, *hit))
         else:
@@ -67,7 +69,8 @@ def _ignore(finding: Finding, live: list[tuple[int, IgnoreRule]], policy: Policy
     return None
 
 
-def _baseline(finding: Finding, baseline: frozenset[str]) -> tuple[str, str, str] | None:
+def _baseline(finding: Finding, baseline: Baseline, usage: Usage) -> tuple[str, str, str] | None:
     if finding.fingerprint in baseline:
-        return "in the baseline", "baseline", "baseline"
+        usage.baseline.add(finding.fingerprint)
+        return "in the baseline", f"{baseline.path}:{baseline.entries[finding.fingerprint].line}", "baseline"
     return None

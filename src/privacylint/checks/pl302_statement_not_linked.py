@@ -1,9 +1,13 @@
 """The homepage (or, with `linked_from: every-page`, a page) has no link to the statement.
 
 Visitors must be able to find the statement; most statements, KubeVirt's included, promise a
-link from the homepage. <a>, <area> and <link rel="privacy-policy"> count. With every-page, the
+link from the homepage. With every-page, the
 statement itself and redirect stubs (pages that only hold a meta refresh) are exempt. A page that
 could not be read (PL001) is no evidence of a missing link: for the homepage that is a note.
+A link counts when a visitor can see and follow it: an <a href> or <area href>, not inside a
+`hidden`, `aria-hidden="true"` or `display:none` container or a <template>; <link
+rel="privacy-policy"> is for machines and does not count. The suggested link carries site.url's
+path (a project site at https://alice.github.io/proj/ links /proj/privacy/).
 """
 
 from privacylint.checks.base import CheckSpec
@@ -41,4 +45,4 @@ def check(site):
             yield site.finding(
                 SPEC, page.path, None, None, policy.statement_page,
                 f"no link to the privacy statement {policy.statement_page}; add one (a footer link "
-                f"<a href=\"{policy.statement_page}\">Privacy</a> is usual).")
+                f"<a href=\"{site.public_path(policy.statement_page)}\">Privacy</a> is usual).")

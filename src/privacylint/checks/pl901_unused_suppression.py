@@ -1,19 +1,22 @@
-"""An inline suppression or an `ignore:` entry that matched no finding.
+"""An inline suppression, an `ignore:` entry or a baseline entry that matched no finding.
 
 A suppression that suppresses nothing is stale: the problem was fixed, or it never matched
 (a typo in the check id, path glob or subject). Stale suppressions hide the next real problem
-at the same place, so they are reported, like ruff's RUF100. Only suppressions whose checks
-all ran are judged (not under --select/--ignore that skip them).
+at the same place, so they are reported, like ruff's RUF100. A baseline entry that matches
+nothing was fixed: it is reported at its line in the baseline file (`--write-baseline` rewrites
+the file without it). Only suppressions whose checks all ran are judged (not under
+--select/--ignore that skip them).
 """
 
 import re
 
-from privacylint.checks.base import CheckSpec
+from privacylint.baseline import STALE
+from privacylint.checks.base import CheckSpec, Where
 
 _ID = re.compile(r"^PL\d{1,4}$")
 
 SPEC = CheckSpec("PL901", "unused-suppression", "warning",
-                 "An inline suppression or ignore entry matched no finding.")
+                 "An inline suppression, ignore entry or baseline entry matched no finding.")
 AUDITS_SUPPRESSIONS = True
 
 
@@ -42,3 +45,15 @@ def check(audit):
                 f"ignore entry for {rule.check} ({', '.join(rule.paths)}"
                 f"{', ' + rule.subject if rule.subject else ''}) matched no finding; remove it or fix its "
                 "paths or subject.")
+    yield from _stale_baseline(audit)
+
+
+def _stale_baseline(audit):
+    baseline = audit.baseline
+    for fingerprint, entry in sorted(baseline.entries.items(), key=lambda kv: kv[1].line):
+        if fingerprint not in audit.usage.baseline and entry.check in audit.enabled:
+            yield audit.sites[0].config_finding(
+                SPEC, Where(baseline.path, False, entry.line, None), f"{STALE}{fingerprint}",
+                f"baseline entry for {entry.check} ({entry.path}, {entry.subject}) matched no finding: it was "
+                f"fixed. Remove it, or rewrite the baseline: privacylint ... --baseline {baseline.path} "
+                f"--write-baseline {baseline.path}")

@@ -91,6 +91,9 @@ _STYLE_VALUE = re.compile(rb"""style\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*))""")
 _STYLE_HINT = re.compile(rb"url|image-set|src|\\|&|@import")
 _HAS_BACKGROUND = re.compile(rb"background\s*=")
 _STYLED = etree.XPath("//*[@style]")
+# Containers no visitor sees or can follow a link in (a link there does not link the statement).
+_HIDDEN = etree.XPath("//*[@hidden or @aria-hidden='true' or contains(translate(@style, "
+                      "'DISPLAYNOE \t\n', 'displaynoe'), 'display:none')]")
 _WITH_BACKGROUND = etree.XPath("//body[@background]|//table[@background]|//td[@background]|//th[@background]")
 _BACKGROUND = frozenset({"body", "table", "td", "th"})  # obsolete, but it still loads: found by attribute
 _WALKED = tuple(sorted(_HANDLED - _BACKGROUND))
@@ -111,6 +114,7 @@ class _PageWalker:
         self.scripts = 0
         self.referrer: str | None = None  # of the element being read
         self.inert: set = set()
+        self.hidden: set = set()  # elements inside hidden, aria-hidden or display:none containers
         self.live_noscript: set = set()
         self.directive_of: dict = {}  # element -> index of its directive in facts.directives
 
@@ -122,6 +126,10 @@ class _PageWalker:
         if b"<template" in low:
             for template in root.iter("template"):
                 self.inert.update(template.iterdescendants())
+        if b"hidden" in low or b"display" in low:
+            for container in _HIDDEN(root):
+                self.hidden.add(container)
+                self.hidden.update(container.iterdescendants())
         if b"<noscript" in low:
             for noscript in root.iter("noscript"):
                 if noscript not in self.inert:
@@ -159,7 +167,8 @@ class _PageWalker:
         if href is None:
             return True
         if same_origin_relative(href):
-            hrefs[href.partition("#")[0]] = None
+            if el not in self.hidden:
+                hrefs[href.partition("#")[0]] = None
             return True
         return False
 
@@ -308,7 +317,7 @@ class _PageWalker:
     def _on_a(self, el, where) -> None:
         href = el.get("href")
         if href:
-            self._link(href, f"<{where[0]} href>", where)
+            self._link(href, f"<{where[0]} href{' hidden' if el in self.hidden else ''}>", where)
         for raw in (el.get("ping") or "").split():
             self._request(raw, f"<{where[0]} ping>", where)
 
