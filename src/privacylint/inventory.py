@@ -24,7 +24,8 @@ _HOW = (("<script", "script"), ("<iframe", "frame"), ("<frame", "frame"), ("<emb
 
 
 def inventory(site) -> dict:
-    return {"collectors": _collectors(site), "cookies": _cookies(site), "outbound_domains": _outbound(site)}
+    return {"collectors": _collectors(site), "cookies": _cookies(site), "outbound_domains": _outbound(site),
+            "consent_managers": site.consent_managers_on(None)}
 
 
 def how_contacted(evidence: str, url: str | None) -> str:
@@ -58,7 +59,8 @@ def _collectors(site) -> list[dict]:
             continue
         entry = by_site.setdefault(c.site, {"site": c.site, "hosts": set(), "vendor": None, "name": None,
                                             "category": None, "declared_as": None, "files": set(),
-                                            "pages": set(), "how": set()})
+                                            "pages": set(), "how": set(),
+                                            "first": {"path": c.file.path, "line": c.line}})
         entry["hosts"].add(c.who.host)
         entry["files"].add(c.file.path)
         pages = _pages_of(site, c)
@@ -74,11 +76,12 @@ def _collectors(site) -> list[dict]:
 
 
 def _cookies(site) -> list[dict]:
-    files, writers = defaultdict(set), defaultdict(set)
+    files, writers, first = defaultdict(set), defaultdict(set), {}
     for f in site.files:
         for w in f.writes:
             files[w.storage, w.name or ""].add(f.path)
             writers[w.storage, w.name or ""].add("site code")
+            first.setdefault((w.storage, w.name or ""), {"path": f.path, "line": w.line})
     for contacts in site.used_vendors.values():
         vendor = contacts[0].vendor
         evidence = site.vendor_evidence(vendor.id)
@@ -87,9 +90,11 @@ def _cookies(site) -> list[dict]:
             if cookie.written_by(evidence):
                 files[cookie.storage, cookie.name] |= pages
                 writers[cookie.storage, cookie.name].add(vendor.id)
+                first.setdefault((cookie.storage, cookie.name), {"path": contacts[0].file.path,
+                                                                 "line": contacts[0].line})
     return [{"name": name or None, "storage": storage,
              "declared": bool(name) and site.policy.cookie_rule_for(name, storage) is not None,
-             "files": len(paths), "writers": sorted(writers[storage, name])}
+             "files": len(paths), "writers": sorted(writers[storage, name]), "first": first[storage, name]}
             for (storage, name), paths in sorted(files.items())]
 
 

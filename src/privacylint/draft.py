@@ -1,0 +1,262 @@
+"""`privacylint init`: a rules.yaml drafted from what the built site does and what its statement
+already says, each entry commented with its evidence.
+
+How: the site is linted with a policy that declares nothing (extraction is cached, so the runs
+after the first are cheap); every third party, vendor cookie and storage key the run sees is
+declared, with the catalogue's purpose and consent class; the draft is linted again until it
+declares everything it can (a declared vendor brings its cookies). What a policy cannot make true
+(an ungated tracker, a statement that does not name a collector, a missing link or contact) is
+left for `privacylint SITE` to report, and the comments say which entries those are.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import io
+import os
+import tempfile
+import textwrap
+from dataclasses import dataclass, field
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from privacylint.checks import CHECK_IDS
+from privacylint.engine import Options, run
+from privacylint.model import Result
+from privacylint.policy import load_policy
+from privacylint.sitefacts import SiteClues
+from privacylint.vendors import catalogue
+
+DECLARED_BY_INIT = ("PL101", "PL201", "PL305")  # what a drafted policy makes true
+_PURPOSE = {"analytics": "analytics", "product-analytics": "product analytics", "session-replay": "session replay",
+            "tag-manager": "tag management", "advertising": "advertising", "marketing": "marketing",
+            "chat": "chat", "social": "social media", "embed": "embedded content", "comments": "comments",
+            "maps": "maps", "forms": "forms", "search": "site search", "security": "security",
+            "fonts": "web fonts", "cdn": "content delivery", "consent-manager": "stores the consent choice"}
+_ROUNDS = 3  # draft, lint, declare what the declared vendors write; once more to be sure
+
+
+class DraftError(Exception):
+    pass
+
+
+@dataclass
+class Draft:
+    text: str
+    collectors: int
+    cookies: int
+    remaining: Result  # the run of the draft: what rules.yaml cannot fix
+    entries: _Entries | None = field(default=None, repr=False)
+
+
+def draft(root: str, url: str | None, statement: str | None, options: Options) -> Draft:
+    clues = SiteClues(root)
+    url = url or clues.site_url()
+    if not url:
+        raise DraftError(f"cannot tell the site's URL from the build in {root} (no canonical link, og:url, "
+                         "sitemap.xml, CNAME or feed link); give it with --url https://example.org/")
+    url = url if url.endswith("/") else url + "/"
+    found = clues.statement(url) if statement is None else None
+    page = statement or (found.page if found else None)
+    if not page:
+        raise DraftError(f"cannot find the privacy statement in {root} (no link whose text or path says privacy, "
+                         "data protection, Datenschutz...); give its path with --statement /privacy/")
+    contact = clues.contact(url, page)
+    names = clues.statement_text(url, page)
+    mapper = None
+    if options.source:
+        from privacylint.sourcemap import SourceMap
+
+        mapper = SourceMap(options.source, exclude=[root])
+    entries = _Entries(root, url, page, contact, names, mapper)
+    result = None
+    for _ in range(_ROUNDS):
+        result = _lint(root, entries.render(), options)
+        if not entries.learn(result):
+            break
+    text = entries.render(result)
+    _lint(root, text, options)  # valid rules.yaml v1 by construction: the loader has read it
+    return Draft(text, len(entries.collectors), len(entries.cookies), result, entries)
+
+
+def _lint(root: str, text: str, options: Options) -> Result:
+    with tempfile.TemporaryDirectory(prefix="privacylint-init-") as tmp:
+        path = os.path.join(tmp, "rules.yaml")
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        return run([root], load_policy(path, CHECK_IDS), options)
+
+
+class _Entries:
+    """The collectors and cookies drafted so far, from the runs' inventories and findings."""
+
+    def __init__(self, root: str, url: str, page: str, contact: str | None, statement_text: str | None,
+                 mapper=None):
+        self.root, self.mapper = root, mapper
+        self.url, self.page, self.contact, self.text = url, page, contact, statement_text or ""
+        self.collectors: dict[str, dict] = {}  # vendor id or site -> inventory entry
+        self.sites: dict[str, set[str]] = {}  # vendor id or site -> the sites it was seen at
+        self.cookies: dict[tuple[str, str], dict] = {}  # (storage, name) -> inventory entry
+        self.gates: list[str] = []
+
+    def learn(self, result: Result) -> bool:
+        """Take in what `result` saw; True when the draft grew."""
+        before = (len(self.collectors), len(self.cookies))
+        inventory = result.inventory
+        self.gates = list(inventory.get("consent_managers", []))
+        for gate in self.gates:  # the consent manager keeps the visitor's choice: declare where
+            manager = catalogue().vendors.get(gate)
+            for cookie in manager.cookies if manager else ():
+                self.cookies.setdefault((cookie.storage, cookie.name), {
+                    "name": cookie.name, "storage": cookie.storage, "writers": [manager.id], "first": None})
+        for c in inventory.get("collectors", []):
+            self.collectors.setdefault(c["vendor"] or c["site"], c)
+            self.sites.setdefault(c["vendor"] or c["site"], set()).add(c["site"])
+        for c in inventory.get("cookies", []):
+            if c["name"]:
+                self.cookies.setdefault((c["storage"], c["name"]), c)
+        return (len(self.collectors), len(self.cookies)) != before
+
+    def render(self, result: Result | None = None) -> str:
+        doc = CommentedMap()
+        doc["version"] = 1
+        doc["site"] = CommentedMap(url=self.url)
+        statement = CommentedMap(page=self.page, linked_from="homepage")
+        if self.contact:
+            statement["contact"] = self.contact
+        doc["statement"] = statement
+        if self.gates:
+            doc["consent"] = CommentedMap(gates=CommentedSeq(self.gates))
+        unnamed = {f.subject for f in result.findings if f.check == "PL303"} if result else set()
+        doc["collectors"] = CommentedSeq(self.collector(key, entry, unnamed) for key, entry in
+                                         sorted(self.collectors.items()))
+        doc["cookies"] = CommentedSeq(self.cookie(entry) for _, entry in sorted(self.cookies.items()))
+        doc["links"] = CommentedMap(outbound="allow")
+        _comment_top(doc, self, result)
+        return _dump(doc)
+
+    def collector(self, key: str, entry: dict, unnamed: set[str]) -> CommentedMap:
+        vendor = catalogue().vendors.get(entry["vendor"]) if entry["vendor"] else None
+        item = CommentedMap()
+        item["name"] = self._name(vendor, entry["site"])
+        if vendor:
+            item["vendor"] = vendor.id
+        else:
+            item["hosts"] = CommentedSeq([entry["site"]])
+        item["purpose"] = _PURPOSE.get(vendor.category, vendor.category) if vendor else "REVIEW: say what it does"
+        item["consent"] = vendor.consent if vendor else "required"
+        if vendor and vendor.tag_manager:
+            item["loads"] = CommentedSeq()
+            item.yaml_add_eol_comment("list the collectors the tag manager is configured to load (PL103)", "loads")
+        named = item["name"] in unnamed
+        item.yaml_set_start_comment(_wrap(_evidence(entry, named, self.where)), indent=2)
+        return item
+
+    def _name(self, vendor, site: str) -> str:
+        if vendor is None:
+            return site
+        return next((n for n in vendor.names if " ".join(n.split()).lower() in self.text), vendor.name)
+
+    def cookie(self, entry: dict) -> CommentedMap:
+        writers = entry.get("writers", [])
+        vendors = [catalogue().vendors[w] for w in writers if w in catalogue().vendors]
+        item = CommentedMap(name=entry["name"])
+        if entry["storage"] != "cookie":
+            item["storage"] = entry["storage"]
+        if vendors:
+            item["purpose"] = _PURPOSE.get(vendors[0].category, vendors[0].category)
+            item["consent"] = vendors[0].consent
+            why = f"written by {', '.join(v.name for v in vendors)} (catalogue)"
+        else:
+            item["purpose"] = "REVIEW: what the site stores here"
+            item["consent"] = "not-required"
+            why = ("written by the site's own code: not-required only if strictly necessary for what the visitor "
+                   "asked for (a preference, a cart); if it tracks, set required")
+        seen = f"first at {self.where(entry)}" if entry.get("first") else "the consent manager's own"
+        item.yaml_set_start_comment(_wrap(f"{why}; {seen}"), indent=2)
+        return item
+
+    def where(self, entry: dict) -> str:
+        """Where an inventory entry was first seen: its source line with --source, else the build."""
+        first = entry.get("first") or {}
+        path, line = first.get("path"), first.get("line")
+        if self.mapper is not None and path and line:
+            origin = self.mapper.origin_of(os.path.join(self.root, path), line)
+            if origin:
+                return f"{origin.path}:{origin.line}"
+        return f"{path}:{line}"
+
+
+def _yaml() -> YAML:
+    yaml = YAML()
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def _dump(doc) -> str:
+    out = io.StringIO()
+    _yaml().dump(doc, out)
+    return out.getvalue()
+
+
+def diff(rules_path: str, drafted: Draft, root: str, options: Options) -> str:
+    """The existing rules file against the site, as a unified diff of the file: entries for what
+    the site does and the file does not declare are added (with their evidence), entries for
+    what the site no longer does are removed; everything else, comments included, is kept."""
+    with open(rules_path, encoding="utf-8") as fh:
+        old = fh.read()
+    existing = run([root], load_policy(rules_path, CHECK_IDS), options)
+    subjects = {check: {f.subject for f in existing.findings if f.check == check} for check in DECLARED_BY_INIT}
+    entries = drafted.entries
+    unnamed = {f.subject for f in drafted.remaining.findings if f.check == "PL303"}
+    doc = _yaml().load(old)
+    collectors = _list(doc, "collectors")
+    for i in reversed(range(len(collectors))):
+        if collectors[i].get("name") in subjects["PL305"]:
+            del collectors[i]
+    for key, entry in sorted(entries.collectors.items()):
+        if entries.sites[key] & subjects["PL101"]:
+            collectors.append(entries.collector(key, entry, unnamed))
+    cookies = _list(doc, "cookies")
+    seen = {c["name"] for c in existing.inventory.get("cookies", []) if c["name"]} | {n for _, n in entries.cookies}
+    for i in reversed(range(len(cookies))):
+        name = str(cookies[i].get("name", ""))
+        if not any(fnmatch.fnmatchcase(s, name) or fnmatch.fnmatchcase(name, s) for s in seen):
+            del cookies[i]
+    for (_, name), entry in sorted(entries.cookies.items()):
+        if name in subjects["PL201"]:
+            cookies.append(entries.cookie(entry))
+    new = _dump(doc)
+    return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True), rules_path,
+                                        f"{rules_path} (what {root} does)"))
+
+
+def _list(doc: CommentedMap, key: str) -> CommentedSeq:
+    if not isinstance(doc.get(key), list):
+        doc[key] = CommentedSeq()
+    return doc[key]
+
+
+def _wrap(text: str) -> str:
+    return "\n".join(textwrap.wrap(text, 96, break_long_words=False, break_on_hyphens=False))
+
+
+def _evidence(entry: dict, unnamed: bool, where) -> str:
+    how = ", ".join(entry.get("how", [])) or "contact"
+    pages = entry.get("pages", entry.get("files", 0))
+    gates = entry.get("gates", {})
+    gate = next(iter(gates)) if len(gates) == 1 else ", ".join(f"{k} on {v}" for k, v in sorted(gates.items()))
+    said = ("NOT named in the statement: add it there, or stop loading it" if unnamed
+            else "named in the statement")
+    return (f"{how} on {pages} page{'s' if pages != 1 else ''}, first at {where(entry)}; "
+            f"{gate or 'ungated'}; {said}")
+
+
+def _comment_top(doc: CommentedMap, entries: _Entries, result: Result | None) -> None:
+    doc.yaml_set_start_comment(
+        "Drafted by `privacylint init` from the built site and its statement. Read every comment: each\n"
+        "entry says where it was seen, behind which gate, and whether the statement names it.\n"
+        "Entries marked REVIEW need a human decision. rules.yaml version 1: see privacylint's README.")

@@ -1,0 +1,190 @@
+"""What a build says about itself, for `privacylint init`: its public URL, its privacy statement
+and the statement's contact address. Read from a handful of files, not the whole site.
+
+- The URL: the homepage's canonical link or og:url, else sitemap.xml's first <loc> (less the
+  page's own path), else a CNAME file (GitHub Pages), else the origin of a feed link.
+- The statement: a link on the homepage whose text or path says so, in the words of
+  STATEMENT_WORDS (first in document order, footers included); else a page of the build whose
+  path says so (the shortest). Only pages that exist in the build count.
+- The contact: the first mailto: link on the statement page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import NamedTuple
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from privacylint.extract.urls import resolve
+
+# Link texts and paths that name a privacy statement (English, German, French, Spanish, Portuguese,
+# Italian, Dutch). Documented in the README ("privacylint init").
+STATEMENT_WORDS = re.compile(
+    r"privacy|data[\s_-]*protection|datenschutz|confidentialit|vie[\s_-]*priv|privacidad|privacidade|"
+    r"protecci[oó]n[\s_-]*de[\s_-]*datos|informativa|privacybeleid", re.I)
+_MAX_READ = 4 * 1024 * 1024
+
+
+class Statement(NamedTuple):
+    page: str  # URL path on site.url, e.g. /privacy/
+    linked_from_home: bool
+
+
+class SiteClues:
+    def __init__(self, root: str):
+        self.root = root
+
+    def _tree(self, rel: str):
+        path = os.path.join(self.root, rel)
+        try:
+            if not os.path.isfile(path) or os.path.getsize(path) > _MAX_READ:
+                return None
+            with open(path, "rb") as fh:
+                data = fh.read()
+            return lxml_html.fromstring(data) if data.strip() else None
+        except (OSError, etree.ParserError, ValueError):
+            return None
+
+    def _home(self):
+        home = self._tree("index.html")
+        return home if home is not None else self._tree("index.htm")
+
+    # -- the site's URL ---------------------------------------------------------------------
+    def site_url(self) -> str | None:
+        return self._from_homepage() or self._from_sitemap() or self._from_cname() or self._from_feed()
+
+    def _from_homepage(self) -> str | None:
+        home = self._home()
+        if home is None:
+            return None
+        for href in home.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href"
+                               "|//meta[@property='og:url']/@content"):
+            url = _absolute(href)
+            if url:
+                return re.sub(r"index\.html?$", "", url)
+        return None
+
+    def _from_sitemap(self) -> str | None:
+        try:
+            with open(os.path.join(self.root, "sitemap.xml"), "rb") as fh:
+                locs = re.findall(rb"<loc>\s*([^<\s]+)\s*</loc>", fh.read(_MAX_READ))
+        except OSError:
+            return None
+        for loc in locs:
+            url = _absolute(loc.decode("utf-8", "replace"))
+            if url:
+                root = self._root_of(url)
+                if root:
+                    return root
+        return None
+
+    def _root_of(self, url: str) -> str | None:
+        """The site root of a page URL: strip the page's path as the build has it."""
+        parts = urlsplit(url)
+        segments = [s for s in unquote(parts.path).split("/") if s]
+        for start in range(len(segments) + 1):
+            rest = "/".join(segments[start:])
+            if self._has_page(rest):
+                prefix = "/".join(segments[:start])
+                return f"{parts.scheme}://{parts.netloc}/" + (prefix + "/" if prefix else "")
+        return None
+
+    def _from_cname(self) -> str | None:
+        try:
+            with open(os.path.join(self.root, "CNAME"), encoding="utf-8") as fh:
+                host = fh.readline().strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return f"https://{host}/" if re.fullmatch(r"[A-Za-z0-9.-]+\.[A-Za-z]{2,}", host) else None
+
+    def _from_feed(self) -> str | None:
+        home = self._home()
+        if home is None:
+            return None
+        for href in home.xpath("//link[@rel='alternate'][contains(@type, 'xml')]/@href"):
+            url = _absolute(href)
+            if url:
+                parts = urlsplit(url)
+                return f"{parts.scheme}://{parts.netloc}/"
+        return None
+
+    # -- the statement --------------------------------------------------------------------
+    def statement(self, site_url: str) -> Statement | None:
+        home = self._home()
+        if home is not None:
+            for a in home.iter("a"):
+                href, text = a.get("href") or "", " ".join(a.text_content().split())
+                if not (STATEMENT_WORDS.search(text) or STATEMENT_WORDS.search(href)):
+                    continue
+                url = resolve(href, site_url)
+                page = self._page_path(url, site_url) if url else None
+                if page:
+                    return Statement(page, True)
+        candidates = sorted((p for p in self._pages() if STATEMENT_WORDS.search(p)), key=lambda p: (len(p), p))
+        if candidates:
+            page = "/" + re.sub(r"(^|/)index\.html?$", r"\1", candidates[0])
+            return Statement(page, False)
+        return None
+
+    def _page_path(self, url: str, site_url: str) -> str | None:
+        """The URL path on site.url of a link into the build, or None when it leaves it."""
+        target, base = urlsplit(url), urlsplit(site_url)
+        if (target.scheme, target.netloc) != (base.scheme, base.netloc) or not target.path.startswith(base.path):
+            return None
+        rest = unquote(target.path[len(base.path):])
+        return "/" + rest if self._has_page(rest) else None
+
+    def _has_page(self, rest: str) -> bool:
+        rest = rest.strip("/")
+        candidates = [rest, f"{rest}/index.html", f"{rest}.html"] if rest else ["index.html"]
+        return any(os.path.isfile(os.path.join(self.root, c)) and c.endswith((".html", ".htm")) for c in candidates)
+
+    def _pages(self) -> list[str]:
+        found = []
+        for folder, dirs, files in os.walk(self.root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            rel = os.path.relpath(folder, self.root).replace(os.sep, "/")
+            found += [f if rel == "." else f"{rel}/{f}" for f in sorted(files) if f.endswith((".html", ".htm"))]
+        return found
+
+    def _statement_file(self, page: str) -> str | None:
+        rest = page.strip("/")
+        for c in ([rest, f"{rest}/index.html", f"{rest}.html"] if rest else ["index.html"]):
+            if os.path.isfile(os.path.join(self.root, c)) and c.endswith((".html", ".htm")):
+                return c
+        return None
+
+    def contact(self, site_url: str, page: str) -> str | None:
+        rel = self._statement_file(page)
+        tree = self._tree(rel) if rel else None
+        if tree is None:
+            return None
+        for href in tree.xpath("//a[starts-with(normalize-space(@href), 'mailto:')]/@href"):
+            address = unquote(href.strip()[len("mailto:"):].split("?")[0]).strip()
+            if "@" in address:
+                return address
+        return None
+
+    def statement_text(self, site_url: str, page: str) -> str | None:
+        from privacylint.extract.html import visible_text
+
+        rel = self._statement_file(page)
+        if rel is None:
+            return None
+        try:
+            with open(os.path.join(self.root, rel), "rb") as fh:
+                return visible_text(fh.read(_MAX_READ))
+        except OSError:
+            return None
+
+
+def _absolute(url: str) -> str | None:
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}{parts.path or '/'}"
+    return None
