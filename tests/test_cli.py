@@ -11,7 +11,7 @@ import sys
 import pytest
 from conftest import REPO, make_site
 
-from privacylint import cli
+from privacylint import __version__, cli
 
 EXAMPLE = REPO / "examples" / "kubevirt.io"
 CLEAN_RULES = "version: 1\nsite: {url: 'https://example.org/'}\nstatement: {page: /privacy/}\n"
@@ -198,8 +198,9 @@ def test_explain_and_lists(capsys):
     assert youtube[column:].startswith("YouTube ") and all(line[column - 2:column] == "  " for line in lines)
     checks = json.loads(run_cli("--list-checks", "--format", "json", capsys=capsys)[1])
     assert [c["id"] for c in checks][:2] == ["PL001", "PL101"]
-    vendors = json.loads(run_cli("--list-vendors", "--format", "json", capsys=capsys)[1])
-    assert {"id", "name", "category", "hosts", "sources"} <= set(vendors[0])
+    listing = json.loads(run_cli("--list-vendors", "--format", "json", capsys=capsys)[1])
+    assert (listing["license"], listing["version"]) == ("Apache-2.0", __version__)
+    assert {"id", "name", "category", "hosts", "cookies", "consent", "sources"} <= set(listing["vendors"][0])
 
 
 def test_python_dash_m_entry_point(clean):

@@ -84,9 +84,10 @@ def test_a_policy_file_copied_into_the_build_is_a_warning(tmp_path, monkeypatch,
 def test_the_documented_hook_config_builds_first_and_always_runs():
     from ruamel.yaml import YAML
 
+    from test_release import _block
+
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    block = readme.split("## pre-commit\n\n```yaml\n", 1)[1].split("```", 1)[0]
-    repos = YAML(typ="safe").load(block)["repos"]
+    repos = YAML(typ="safe").load(_block("2. Keep it in", "yaml"))["repos"]
     hooks = [hook for repo in repos for hook in repo["hooks"]]
     assert [h["id"] for h in hooks] == ["build-site", "privacylint"]  # the build first
     assert all(h.get("always_run") is True for h in hooks)

@@ -1,3 +1,3 @@
 """privacylint: check a built website against what its privacy statement declares."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

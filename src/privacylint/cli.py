@@ -22,6 +22,7 @@ from privacylint.report import FORMAT_NAMES, FORMATS, render
 # `--version` and `--help` stay instant.
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+CATALOGUE_LICENSE = "Apache-2.0"  # the vendor catalogue is under the project's licence
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells report them
 
 
@@ -382,10 +383,12 @@ def list_vendors(fmt: str) -> str:
     vendors = sorted(catalogue().vendors.values(), key=lambda v: v.id)
     if fmt == "json":
         import json
-        return json.dumps([{"id": v.id, "name": v.name, "aliases": list(v.aliases), "owner": v.owner,
-                            "category": v.category, "hosts": list(v.hosts),
-                            "cookies": [c.name for c in v.cookies], "consent": v.consent,
-                            "sources": list(v.sources)} for v in vendors], indent=2) + "\n"
+        return json.dumps({"catalogue": "privacylint vendor catalogue", "version": __version__,
+                           "license": CATALOGUE_LICENSE,
+                           "vendors": [{"id": v.id, "name": v.name, "aliases": list(v.aliases), "owner": v.owner,
+                                        "category": v.category, "hosts": list(v.hosts),
+                                        "cookies": [c.name for c in v.cookies], "consent": v.consent,
+                                        "sources": list(v.sources)} for v in vendors]}, indent=2) + "\n"
     rows = [("id", "category", "consent", "name", "cookies")]
     rows += [(v.id, v.category, v.consent, v.name, ", ".join(c.name for c in v.cookies) or "-") for v in vendors]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
