@@ -63,7 +63,7 @@ def test_json_output_follows_the_contract(monkeypatch, capsys):
     assert doc["version"] == 1 and doc["tool"]["name"] == "privacylint"
     first = doc["findings"][0]
     assert list(first) == ["check", "name", "severity", "path", "line", "column", "subject", "message",
-                           "origin", "fingerprint", "group"]
+                           "origin", "fingerprint", "group", "evidence"]
     fonts = [f for f in doc["findings"] if f["check"] == "PL101" and f["subject"] == "fonts.googleapis.com"]
     assert len(fonts) == 8 and len({f["group"] for f in fonts}) == 2  # the @import in CSS; the layout's <link>
     assert (first["check"], first["path"], first["line"], first["subject"]) == (

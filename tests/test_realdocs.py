@@ -42,6 +42,7 @@ def _as_golden(doc: dict) -> dict:
     doc["inventory"].pop("consent_managers", None)
     for finding in doc["findings"]:
         finding.pop("group", None)
+        finding.pop("evidence", None)
     old = {"collectors": ("site", "hosts", "vendor", "declared_as", "files"), "cookies": ("name", "storage",
                                                                                         "declared", "files")}
     doc["inventory"]["cookies"] = [c for c in doc["inventory"]["cookies"] if "site code" in c["writers"]]

@@ -43,6 +43,7 @@ def _fresh_clone(dest: Path) -> Path:
             if (REPO / path).is_file():
                 (dest / path).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(REPO / path, dest / path)
+        subprocess.run(["git", "add", "-A"], cwd=dest, check=True, capture_output=True)
     else:
         shutil.copytree(REPO, dest, ignore=shutil.ignore_patterns(".venv", "wheelhouse", ".corpus", "build"))
     return dest
@@ -148,7 +149,7 @@ def test_the_documented_pre_commit_configs(tmp_path, wheelhouse, way):
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"  # `pip install` put privacylint here
     clone = _fresh_clone(tmp_path / "privacylint")
     git(clone, "checkout", "-q", "-B", "main", env=env)
-    git(clone, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam", "local edits",
+    git(clone, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "local edits",
         "--allow-empty", env=env)
     site = _site_repo(tmp_path, env)
     doc = YAML(typ="safe").load(config)

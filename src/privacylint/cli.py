@@ -63,6 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-file-size", type=int, default=DEFAULT_MAX_FILE_SIZE, metavar="BYTES",
                    help="files larger than this are reported (PL001) and skipped (default: 10 MiB)")
     p.add_argument("--no-cache", action="store_true", help="extract every file; neither read nor write the cache")
+    p.add_argument("--browser", action="store_true",
+                   help="also load pages in Chromium (offline: the build answers for the site, everything else is "
+                        "recorded and aborted) and check what they do before consent; needs privacylint[browser]")
+    p.add_argument("--browser-pages", default="layouts", metavar="layouts|all|N",
+                   help="pages to load: the homepage, the statement and one per layout (default), all, or at most N")
+    p.add_argument("--browser-live", action="store_true",
+                   help="let third-party requests through, so vendor scripts run (CI runners with internet only)")
     p.add_argument("--cache-dir", metavar="DIR",
                    help="where extracted facts are cached between runs (default: $XDG_CACHE_HOME/privacylint, "
                         "else ~/.cache/privacylint)")
@@ -223,8 +230,15 @@ def _main(args: argparse.Namespace) -> int:
     cache_dir = None if args.no_cache else str(args.cache_dir or default_cache_dir())
     options = Options(enabled=_enabled(args.select, args.ignore), jobs=args.jobs, max_file_size=args.max_file_size,
                       baseline=_baseline(args.baseline), source=args.source, configs=tuple(args.config),
-                      cache_dir=cache_dir)
-    result = run(args.paths, policy, options)
+                      cache_dir=cache_dir, browser=_browser_options(args))
+    from privacylint.observe import BrowserError
+
+    try:
+        result = run(args.paths, policy, options)
+    except BrowserError as err:
+        raise UsageError(str(err)) from None
+    for note in result.notes:
+        _err(f"privacylint: {note}")
     if args.write_baseline:
         _write(args.write_baseline, baseline.render(result))
         _err(f"privacylint: wrote {len(baseline.current(result))} findings to the baseline {args.write_baseline}")
@@ -242,6 +256,19 @@ def _main(args: argparse.Namespace) -> int:
     threshold = SEVERITY_RANK[args.fail_on]
     failed = any(SEVERITY_RANK[f.severity] >= threshold for f in result.findings)
     return EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
+
+
+def _browser_options(args: argparse.Namespace):
+    if not args.browser:
+        if args.browser_live or args.browser_pages != "layouts":
+            raise UsageError("--browser-pages and --browser-live apply to --browser")
+        return None
+    if args.browser_pages not in ("layouts", "all") and not (args.browser_pages.isdigit() and
+                                                             int(args.browser_pages) > 0):
+        raise UsageError("--browser-pages takes layouts, all or a positive number")
+    from privacylint.observe import BrowserOptions
+
+    return BrowserOptions(pages=args.browser_pages, live=args.browser_live)
 
 
 def _check_sites(paths: list[str]) -> None:

@@ -34,6 +34,7 @@ class Options:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     today: dt.date = field(default_factory=dt.date.today)
     baseline: Baseline = field(default_factory=Baseline)  # accepted findings (--baseline)
+    browser: object = None  # observe.BrowserOptions: load pages in a browser too (--browser)
     source: str | None = None  # the site's source tree (source mapping, site config)
     configs: tuple[str, ...] = ()  # site config and header files given explicitly
     cache_dir: str | None = None  # the fact cache; None: extract every file
@@ -81,6 +82,8 @@ def _run(roots: list[str], policy: Policy, options: Options) -> Result:
         for facts in skipped:
             site.add(facts)
         site.files.sort(key=lambda f: f.path)
+        if options.browser is not None:
+            _observe(site, root, policy, options, result)
         sites.append(site)
         for module in modules:
             if not getattr(module, "AUDITS_SUPPRESSIONS", False):
@@ -102,6 +105,16 @@ def _run(roots: list[str], policy: Policy, options: Options) -> Result:
     result.findings = sorted(kept, key=lambda f: f.sort_key())
     result.seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def _observe(site: Site, root: str, policy: Policy, options: Options, result: Result) -> None:
+    """Load the chosen pages in a browser and fold what they did into the site, before checks."""
+    from privacylint import observe
+
+    pages = observe.choose_pages(site, options.browser.pages)
+    seen = observe.observe(root, policy.site_url, pages, options.browser)
+    result.notes += observe.apply(site, seen)
+    result.observed_pages += len(seen)
 
 
 def _one_per_file_and_subject(items: list, key=lambda f: f) -> list:

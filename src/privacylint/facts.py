@@ -13,6 +13,8 @@ from typing import NamedTuple
 JS_LOAD = "JavaScript load"
 JS_LITERAL = "JavaScript URL literal"
 META_REFRESH = "<meta refresh>"
+OBSERVED = "observed in a browser:"  # the kind of a request a browser made (--browser), before its type
+OBSERVED_WRITE = "a browser loading the page"  # the api of a storage write a browser saw (--browser)
 
 
 def split_gate(gate: str | None) -> tuple[str | None, str | None]:

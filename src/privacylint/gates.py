@@ -47,10 +47,13 @@ class Place(NamedTuple):
     marked: str | None  # the consent manager its markup or callback names
     noscript: bool = False
     vendor: object = None  # a catalogue Vendor, for Google consent mode
+    observed: bool = False  # a browser made it before any consent: whatever the markup says, it loaded
 
 
 def gate_of(site, place: Place) -> Gate:
     """The gate of a contact or write; in a .js file, the weakest over the pages that load it."""
+    if place.observed:
+        return UNGATED
     if place.file.kind == "page":
         return _on_page(site, place.file, place, place.line, place.column, place.marked)
     cmp, category = split_gate(place.marked)

@@ -29,6 +29,7 @@ class Finding:
     message: str
     root: str | None = None  # the site root as given, None for findings about the policy file
     origin: Location | None = None  # the source file and line that produced it (--source)
+    evidence: str = "static"  # static (read from the build) | observed (seen in a browser, --browser)
 
     @property
     def fingerprint(self) -> str:
@@ -82,3 +83,5 @@ class Result:
     files: int = 0
     pages: int = 0
     seconds: float = 0.0
+    observed_pages: int = 0  # pages loaded in a browser (--browser)
+    notes: list[str] = field(default_factory=list)  # what the run could not do, for standard error

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 from privacylint.domains import Parties, host_and_path, site_of, split_pattern
 from privacylint.extract.urls import resolve
-from privacylint.facts import JS_LITERAL, META_REFRESH, FileFacts, Request, split_gate
+from privacylint.facts import JS_LITERAL, META_REFRESH, OBSERVED, FileFacts, Request, split_gate
 from privacylint.gates import Place
 from privacylint.model import Finding
 from privacylint.policy import Collector, Policy
@@ -50,6 +50,11 @@ class Contact:
     gate: str | None  # the consent manager whose markup or callback holds it back, from the facts
     who: Who
     referrer: str | None = None  # the element's referrer policy, if it sets one
+    observed: bool = False  # a browser made it before any consent (--browser)
+
+    @property
+    def evidence_kind(self) -> str:
+        return "observed" if self.observed else "static"
 
     @property
     def site(self) -> str:
@@ -69,7 +74,7 @@ class Contact:
 
     @property
     def place(self) -> Place:
-        return Place(self.file, self.line, self.column, self.gate, self.noscript, self.who.vendor)
+        return Place(self.file, self.line, self.column, self.gate, self.noscript, self.who.vendor, self.observed)
 
 
 def page_key(path: str) -> str:
@@ -288,7 +293,7 @@ class Site:
                                                           and who.collector is None):
                     continue  # no host; a bare URL string in JS that names no vendor; the site's own files
                 out.append(Contact(f, r.line, r.column, f"{r.kind} {r.url}", r.url, r.noscript, r.gate, who,
-                                   r.referrer))
+                                   r.referrer, r.kind.startswith(OBSERVED)))
                 if who.vendor:
                     vendors_with_urls.add(who.vendor.id)
             for m in f.markers:
@@ -448,9 +453,10 @@ class Site:
 
     # -- findings --------------------------------------------------------------------------
     def finding(self, spec, path: str, line: int | None, column: int | None, subject: str, message: str,
-                severity: str | None = None) -> Finding:
+                severity: str | None = None, evidence: str = "static") -> Finding:
+        """A finding on a file of the site (line 0, an observed fact's, is no line)."""
         return Finding(spec.id, spec.name, self._severities.get(spec.id) or severity or spec.severity,
-                       path, line, column, subject, message, root=self.root)
+                       path, line or None, column, subject, message, root=self.root, evidence=evidence)
 
     def config_finding(self, spec, where, subject: str, message: str, severity: str | None = None) -> Finding:
         """A finding in a config or header file: `where` has path, in_site, line and column."""

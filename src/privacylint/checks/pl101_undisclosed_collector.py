@@ -24,4 +24,4 @@ def check(site):
         yield site.finding(
             SPEC, c.file.path, c.line, c.column, c.site,
             f"{what}: {who} that no collector in rules.yaml declares. Declare it under collectors: "
-            f"(name as the statement names it, {declare}) or stop loading it.")
+            f"(name as the statement names it, {declare}) or stop loading it.", evidence=c.evidence_kind)

@@ -35,7 +35,22 @@ def check(site):
                 severity="note")
             continue
         why = f" Its markup names a consent manager, but {gate.why}." if gate.why else ""
+        if c.observed:
+            why += _static_verdict(site, c)
         yield site.finding(
             SPEC, c.file.path, c.line, c.column, c.site,
             f"{collector.name} loads before consent{via}: {shorten(c.evidence, 70)}{noscript}.{why} rules.yaml "
-            f"says it needs consent; {gate_hint(site, page if page.kind == 'page' else None)}.")
+            f"says it needs consent; {gate_hint(site, page if page.kind == 'page' else None)}.",
+            evidence=c.evidence_kind)
+
+
+def _static_verdict(site, observed) -> str:
+    """Where the markup says otherwise than the browser saw: both verdicts."""
+    for c in site.contacts_in(observed.file):
+        if not c.observed and c.site == observed.site:
+            gate = gate_of(site, c.place)
+            if gate.held:
+                held = f"{gate.kind}:{gate.category}" if gate.category else gate.kind
+                return (f" Read statically, its markup at line {c.line} is held back ({held}), but a browser loading "
+                        "the page contacted it before any choice: something else loads it.")
+    return ""

@@ -11,6 +11,7 @@ Writes whose key is computed at run time cannot be named statically; the invento
 """
 
 from privacylint.checks.base import CheckSpec
+from privacylint.facts import OBSERVED_WRITE
 from privacylint.siteconfig import cookie_names
 
 SPEC = CheckSpec("PL201", "undeclared-cookie", "error",
@@ -50,7 +51,8 @@ def _direct_writes(site):
             yield site.finding(
                 SPEC, f.path, w.line, w.column, w.name,
                 f"{w.api} writes the {_WORDS[w.storage]} '{w.name}', which rules.yaml does not declare. "
-                f"{_declare(w.name, w.storage)} or stop writing it.")
+                f"{_declare(w.name, w.storage)} or stop writing it.",
+                evidence="observed" if w.api == OBSERVED_WRITE else "static")
 
 
 def _vendor_cookies(site):

@@ -15,7 +15,7 @@ def finding_dict(finding: Finding, roots: list[str]) -> dict:
     return {"check": finding.check, "name": finding.name, "severity": finding.severity, "path": path,
             "line": finding.line, "column": finding.column, "subject": finding.subject,
             "message": finding.message, "origin": finding.origin._asdict() if finding.origin else None,
-            "fingerprint": finding.fingerprint, "group": finding.group}
+            "fingerprint": finding.fingerprint, "group": finding.group, "evidence": finding.evidence}
 
 
 def render(result: Result) -> str:
@@ -28,6 +28,7 @@ def render(result: Result) -> str:
                         "suppression": {"kind": s.kind, "reason": s.reason, "source": s.source}}
                        for s in result.suppressed],
         "inventory": result.inventory,
-        "stats": {"files": result.files, "pages": result.pages, "seconds": result.seconds},
+        "stats": {"files": result.files, "pages": result.pages, "seconds": result.seconds,
+                  **({"observed_pages": result.observed_pages} if result.observed_pages else {})},
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,202 @@
+"""`--browser`: pages of the build loaded in a real browser (Chromium, driven by Playwright), at
+their real URL, with what they do recorded as observed facts.
+
+Offline by default: every request for the site's own origin is answered from the build, every
+other request is recorded and aborted, and the browser resolves no host name at all, so nothing
+leaves the machine. `--browser-live` lets third-party requests through (for CI runners with
+internet: vendor scripts then run and set their own cookies); tests never use it.
+
+Which pages: the homepage, the statement page and one page per layout, a layout being the set of
+scripts a page loads (so a 10,000-page site costs its number of layouts); `--browser-pages all`
+or a number changes that. Each page loads in a fresh browser context (cookies are the page's own),
+bounded in time. Recorded before any consent: the requests for other origins (URL and resource
+type), the cookies and the keys of localStorage and sessionStorage.
+
+Playwright is an optional extra (`pip install privacylint[browser]`); the static run never
+imports this module. The browser: $PRIVACYLINT_BROWSER, else Playwright's own Chromium, else the
+system's `chromium`.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import shutil
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from privacylint.facts import OBSERVED, OBSERVED_WRITE, FileFacts, Request, StorageWrite
+
+_OFFLINE_ARGS = ("--host-resolver-rules=MAP * ~NOTFOUND",)  # no DNS: a request that escaped the route fails
+_SETTLE_MS = 750  # after `load`: timers and deferred loaders run
+
+
+class BrowserError(Exception):
+    pass
+
+
+@dataclass
+class BrowserOptions:
+    pages: str = "layouts"  # layouts | all | a number
+    live: bool = False
+    timeout: float = 15.0  # seconds per page
+    stubs: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # URL prefix -> (type, body): tests
+
+
+@dataclass
+class Observed:
+    """What one page did in the browser before any consent."""
+
+    url: str
+    requests: list[tuple[str, str]] = field(default_factory=list)  # (url, resource type), other origins
+    cookies: list[str] = field(default_factory=list)
+    local: list[str] = field(default_factory=list)
+    session: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def choose_pages(site, how: str) -> list[FileFacts]:
+    """The pages to load: homepage, statement, then the first page of each layout."""
+    pages = sorted((f for f in site.files if f.kind == "page" and f.checked), key=lambda f: f.path)
+    if how == "all":
+        return pages
+    chosen, layouts = [], set()
+    for special in (site.page(site.policy.homepage), site.page(site.policy.statement_page)):
+        if special is not None and special not in chosen:
+            chosen.append(special)
+    for page in chosen:
+        layouts.add(_layout(page))
+    for page in pages:
+        layout = _layout(page)
+        if layout not in layouts:
+            layouts.add(layout)
+            chosen.append(page)
+    return chosen[:int(how)] if how.isdigit() else chosen
+
+
+def _layout(page: FileFacts) -> frozenset[str]:
+    return frozenset(r.url for r in page.requests if r.kind.startswith("<script"))
+
+
+def browser_path() -> str | None:
+    explicit = os.environ.get("PRIVACYLINT_BROWSER")
+    if explicit:
+        return explicit
+    try:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            own = p.chromium.executable_path
+        if own and os.path.exists(own):
+            return own
+    except Exception:  # noqa: BLE001 - no Playwright browser installed: the system's
+        pass
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def observe(root: str, site_url: str, pages: list[FileFacts], options: BrowserOptions) -> dict[str, Observed]:
+    """Path of each page -> what it did."""
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise BrowserError("--browser needs Playwright: pip install 'privacylint[browser]' (the browser itself: "
+                           "apt-get install chromium, or python -m playwright install chromium)") from None
+    executable = browser_path()
+    if not executable:
+        raise BrowserError("--browser found no Chromium: apt-get install chromium, or python -m playwright "
+                           "install chromium, or set PRIVACYLINT_BROWSER to a Chromium executable")
+    found: dict[str, Observed] = {}
+    with sync_playwright() as p:
+        try:
+            browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"] +
+                                        ([] if options.live else list(_OFFLINE_ARGS)))
+        except PlaywrightError as err:
+            raise BrowserError(f"--browser could not start {executable}: {str(err).splitlines()[0]}") from None
+        try:
+            for page in pages:
+                found[page.path] = _load(browser, root, site_url, page, options)
+        finally:
+            browser.close()
+    return found
+
+
+def _load(browser, root: str, site_url: str, page: FileFacts, options: BrowserOptions) -> Observed:
+    url = site_url + page.path.removesuffix("index.html")
+    seen = Observed(url)
+    origin = _origin(site_url)
+    context = browser.new_context(service_workers="block", ignore_https_errors=True)
+
+    def route(r):
+        request_url = r.request.url
+        if _origin(request_url) == origin:
+            body, kind = _from_build(root, site_url, request_url)
+            return r.fulfill(status=200 if body is not None else 404, body=body or b"", content_type=kind)
+        seen.requests.append((request_url, r.request.resource_type))
+        stub = next((v for k, v in options.stubs.items() if request_url.startswith(k)), None)
+        if stub is not None:
+            return r.fulfill(status=200, content_type=stub[0], body=stub[1])
+        return r.continue_() if options.live else r.abort()
+
+    context.route("**/*", route)
+    tab = context.new_page()
+    try:
+        tab.goto(url, wait_until="load", timeout=options.timeout * 1000)
+        tab.wait_for_timeout(_SETTLE_MS)
+        storage = tab.evaluate("() => ({local: Object.keys(localStorage), session: Object.keys(sessionStorage)})")
+        seen.local, seen.session = sorted(storage["local"]), sorted(storage["session"])
+        seen.cookies = sorted({c["name"] for c in context.cookies()})
+    except Exception as err:  # noqa: BLE001 - a page that hangs or crashes is a note; the others still load
+        seen.error = str(err).splitlines()[0][:200]
+    finally:
+        context.close()
+    return seen
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc
+
+
+def _from_build(root: str, site_url: str, url: str) -> tuple[bytes | None, str]:
+    """A first-party URL answered from the build (never outside it)."""
+    base = urlsplit(site_url).path
+    path = unquote(urlsplit(url).path)
+    if not path.startswith(base):
+        return None, "text/plain"
+    rel = path[len(base):]
+    real_root = os.path.realpath(root)
+    for candidate in (rel, rel + "index.html" if rel.endswith("/") or not rel else rel + "/index.html"):
+        full = os.path.realpath(os.path.join(root, candidate))
+        if full.startswith(real_root + os.sep) and os.path.isfile(full):
+            with open(full, "rb") as fh:
+                return fh.read(), mimetypes.guess_type(full)[0] or "application/octet-stream"
+    return None, "text/plain"
+
+
+def apply(site, observed: dict[str, Observed]) -> list[str]:
+    """Fold what the browser saw into the site's facts, as observed facts: requests the markup
+    does not show (or shows held back), and storage the code writes. Returns notes (pages that
+    could not be loaded)."""
+    notes = []
+    for path, seen in sorted(observed.items()):
+        page = next((f for f in site.files if f.path == path), None)
+        if page is None:
+            continue
+        if seen.error:
+            notes.append(f"{path}: the browser could not load it ({seen.error})")
+            continue
+        static = {r.url: r for r in page.requests}
+        for url, kind in seen.requests:
+            known = static.get(url)
+            if known is not None and known.gate is None and not known.noscript:
+                continue  # the markup says the same: the static fact stands, with its line
+            page.requests.append(Request(url, f"{OBSERVED} {kind}", 0, None))
+        written = {(w.storage, w.name) for w in page.writes}
+        for storage, names in (("cookie", seen.cookies), ("local", seen.local), ("session", seen.session)):
+            for name in names:
+                if (storage, name) not in written:
+                    page.writes.append(StorageWrite(storage, name, OBSERVED_WRITE, 0, None))
+    site.observed_pages = len(observed)
+    return notes
+

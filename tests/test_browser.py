@@ -1,0 +1,131 @@
+"""`--browser`: pages of the build loaded in Debian's chromium through Playwright, offline.
+
+Third parties are stubbed by the route where a test needs their code to run (a fake gtag.js that
+sets `_ga`); everything else of theirs is recorded and aborted. That nothing leaves the machine
+is checked, not assumed: a page that reaches for a server this test runs on 127.0.0.1 (an
+address no DNS rule can stop) must leave that server untouched.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from conftest import lint, make_site, needs
+
+from privacylint.checks import CHECK_IDS
+from privacylint.observe import BrowserOptions
+
+RULES = """\
+version: 1
+site: {url: "https://example.org/"}
+statement: {page: /privacy/}
+consent: {gates: [cookieconsent]}
+collectors:
+  - {name: Google Analytics, vendor: google-analytics}
+cookies:
+  - {name: "_ga*", consent: required}
+"""
+GATED_GA = '<script type="text/plain" data-category="analytics" src="https://www.googletagmanager.com/gtag/js?id=G-1">' \
+           "</script>"
+FAKE_GTAG = ("application/javascript", b'document.cookie = "_ga=GA1.1.123.456; path=/";')
+PRIVACY = "<h1>Privacy</h1><p>We use Google Analytics.</p>"
+
+
+@pytest.fixture(autouse=True)
+def browser_available():
+    pytest.importorskip("playwright.sync_api")
+    needs("chromium", bool(shutil.which("chromium") or shutil.which("chromium-browser")),
+          "install it with: apt-get install chromium", "chromium")
+
+
+def observed(tmp_path, files: dict, **options) -> list[tuple[str, str, str, str]]:
+    site = make_site(tmp_path / "site", {"privacy/index.html": PRIVACY, **files})
+    browser = BrowserOptions(stubs={"https://www.googletagmanager.com/gtag/js": FAKE_GTAG}, **options)
+    result = lint(site, RULES, browser=browser, enabled=CHECK_IDS - {"PL104", "PL305"})
+    return [(f.check, f.path, f.subject, f.evidence) for f in result.findings], result
+
+
+def test_a_tracker_url_assembled_at_run_time_is_observed(tmp_path):
+    app = 'var h = "trac" + "ker.example.net"; var s = document.createElement("script");' \
+          ' s.src = "https://" + h + "/t.js"; document.head.appendChild(s);'
+    found, result = observed(tmp_path, {"index.html": '<a href="/privacy/">P</a><script src="/app.js"></script>',
+                                        "app.js": app})
+    assert found == [("PL101", "index.html", "example.net", "observed")]
+    assert result.findings[0].message.startswith("observed in a browser: script https://tracker.example.net/t.js ")
+    assert result.observed_pages == 2
+
+
+def test_a_consent_manager_that_leaks_before_consent_is_pl102_with_both_verdicts(tmp_path):
+    leak = ('<script>var g = document.createElement("script"); g["s" + "rc"] = ["https://www.googletagmanager',
+            '.com/gtag/js", "id=G-1"].join("?"); document.head.appendChild(g);</script>')
+    found, result = observed(tmp_path, {"index.html": f'<a href="/privacy/">P</a>{GATED_GA}{"".join(leak)}'})
+    assert ("PL102", "index.html", "googletagmanager.com", "observed") in found
+    message = next(f.message for f in result.findings if f.check == "PL102")
+    assert "Read statically, its markup at line 1 is held back (cookieconsent:analytics), but a browser " in message
+    assert ("PL202", "index.html", "_ga", "observed") in found  # the fake gtag.js set its cookie
+
+
+def test_a_gate_that_holds_is_observed_holding(tmp_path):
+    found, result = observed(tmp_path, {"index.html": f'<a href="/privacy/">P</a>{GATED_GA}'})
+    assert found == [] and result.observed_pages == 2
+
+
+def test_storage_written_by_minified_code_is_observed(tmp_path):
+    minified = 'window["local"+"Storage"]["set"+"Item"]("k_"+1,"v");document["coo"+"kie"]="sid"+"="+2+";path=/"'
+    found, _ = observed(tmp_path, {"index.html": '<a href="/privacy/">P</a><script src="/m.js"></script>',
+                                   "m.js": minified})
+    assert sorted(found) == [("PL201", "index.html", "k_1", "observed"), ("PL201", "index.html", "sid", "observed")]
+
+
+class _Witness(BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self):  # noqa: N802 - the http.server interface
+        self.hits.append(self.path)
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_no_request_leaves_the_machine(tmp_path):
+    _Witness.hits = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Witness)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        page = (f'<a href="/privacy/">P</a><img src="http://127.0.0.1:{port}/pixel.gif">'
+                f'<script>fetch("http://127.0.0.1:{port}/beacon"); new Image().src = "https://cdn.example.net/x.gif";'
+                "</script>")
+        found, _ = observed(tmp_path, {"index.html": page})
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert _Witness.hits == [], "a request reached the network"
+    assert {(check, subject) for check, _, subject, _ in found} == {("PL101", "127.0.0.1"), ("PL101", "example.net")}
+
+
+def test_a_thousand_page_site_loads_only_its_layouts(tmp_path):
+    files = {"index.html": '<a href="/privacy/">P</a>'}
+    for n in range(1000):
+        layout = "blog" if n % 2 else "docs"
+        files[f"{layout}/{n}.html"] = f'<script src="/{layout}.js"></script><p>page {n}</p>'
+    files["blog.js"] = "var blog = 1;"
+    files["docs.js"] = 'localStorage.setItem("docs-" + "seen", "1");'
+    found, result = observed(tmp_path, files)
+    assert result.observed_pages == 4  # homepage, statement, one blog page, one docs page
+    assert ("PL201", "docs/0.html", "docs-seen", "observed") in found
+    _, capped = observed(tmp_path, files, pages="2")
+    assert capped.observed_pages == 2
+
+
+def test_a_page_that_cannot_load_is_a_note_and_the_others_still_load(tmp_path):
+    endless = "<script>while (true) {}</script>"
+    found, result = observed(tmp_path, {"index.html": '<a href="/privacy/">P</a>', "busy/index.html": endless},
+                             timeout=3, pages="all")
+    assert result.observed_pages == 3 and found == []
+    assert len(result.notes) == 1 and result.notes[0].startswith("busy/index.html: the browser could not load it")
