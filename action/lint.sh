@@ -16,6 +16,7 @@ fail() {
 
 case "${PL_FAIL_ON:-error}" in error|warning|note) ;; *) fail "fail-on must be error, warning or note" ;; esac
 case "${PL_UPLOAD_SARIF:-true}" in true|false) ;; *) fail "upload-sarif must be true or false" ;; esac
+case "${PL_BROWSER:-false}" in true|false) ;; *) fail "browser must be true or false" ;; esac
 for value in "${PL_PATH:-}" "${PL_RULES:-}" "${PL_SOURCE:-}" "${PL_BASELINE:-}"; do
   case "$value" in -*) fail "inputs must not start with '-': $value" ;; esac
 done
@@ -25,6 +26,7 @@ args=(--format github --format "sarif=$sarif" --fail-on "${PL_FAIL_ON:-error}")
 [ -n "${PL_RULES:-}" ] && args+=(--rules "$PL_RULES")
 [ -n "${PL_SOURCE:-}" ] && args+=(--source "$PL_SOURCE")
 [ -n "${PL_BASELINE:-}" ] && args+=(--baseline "$PL_BASELINE")
+[ "${PL_BROWSER:-false}" = true ] && args+=(--browser)
 [ -n "${GITHUB_STEP_SUMMARY:-}" ] && args+=(--format "markdown=$GITHUB_STEP_SUMMARY")
 
 privacylint "${args[@]}" -- "$PL_PATH"

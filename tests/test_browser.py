@@ -129,3 +129,15 @@ def test_a_page_that_cannot_load_is_a_note_and_the_others_still_load(tmp_path):
                              timeout=3, pages="all")
     assert result.observed_pages == 3 and found == []
     assert len(result.notes) == 1 and result.notes[0].startswith("busy/index.html: the browser could not load it")
+
+
+def test_accepting_through_the_consent_manager_shows_what_the_gate_held_back(tmp_path):
+    manager = ('<script>window.CookieConsent = {acceptCategory: function (which) {'
+               ' document.querySelectorAll("script[type=\'text/plain\']").forEach(function (held) {'
+               ' var s = document.createElement("script"); s.src = held.getAttribute("src");'
+               ' document.head.appendChild(s); }); }};</script>')
+    found, result = observed(tmp_path, {"index.html": f'<a href="/privacy/">P</a>{GATED_GA}{manager}'})
+    assert found == []
+    home = next(p for p in result.inventory["observed"] if p["page"] == "index.html")
+    assert home["before_consent"] == [] and home["accepted_by"] == ["cookieconsent"]
+    assert home["after_consent"] == ["https://www.googletagmanager.com/gtag/js?id=G-1", "cookie:_ga"]

@@ -90,7 +90,7 @@ def evaluate(expression: str, context: dict) -> str:
 
 
 def install_step() -> dict:
-    (step,) = [s for s in action()["runs"]["steps"] if "pip install" in s.get("run", "")]
+    (step,) = [s for s in action()["runs"]["steps"] if s.get("name", "").startswith("Install privacylint")]
     return step
 
 
@@ -191,3 +191,24 @@ def test_action_skips_the_upload_on_forks_and_on_exit_2(tmp_path, runner, wheelh
 def test_action_refuses_inputs_that_look_like_flags(tmp_path, runner, wheelhouse, siterepo):
     report = run_action(tmp_path, runner, wheelhouse, {"path": "--version"})
     assert report["exit"] == 2 and "inputs must not start with '-'" in "".join(report["logs"])
+
+
+def test_the_browser_input_runs_the_browser_pass(tmp_path):
+    """lint.sh passes --browser when `browser: true` (the install step, Playwright's installer,
+    needs the internet: it runs on GitHub, not here), and refuses anything but true or false."""
+    fake = tmp_path / "bin" / "privacylint"
+    fake.parent.mkdir()
+    fake.write_text('#!/bin/sh\necho "$@" > "$ARGS_FILE"\n')
+    fake.chmod(0o755)
+    (step,) = [s for s in action()["runs"]["steps"] if s.get("name") == "Install the browser pass"]
+    assert step["if"] == "${{ inputs.browser == 'true' }}" and "playwright install" in step["run"]
+    for value, expected in (("true", "--browser"), ("false", None), ("yes", "browser must be true or false")):
+        env = {"PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}", "ARGS_FILE": str(tmp_path / "args"),
+               "PL_PATH": "_site", "PL_BROWSER": value, "GITHUB_OUTPUT": str(tmp_path / "out")}
+        (tmp_path / "args").write_text("")
+        proc = subprocess.run(["bash", str(REPO / "action" / "lint.sh")], env=env, capture_output=True, text=True)
+        args = (tmp_path / "args").read_text()
+        if value == "yes":
+            assert expected in proc.stdout and args == ""
+        else:
+            assert ("--browser" in args.split()) == (value == "true"), args

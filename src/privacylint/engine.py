@@ -91,6 +91,8 @@ def _run(roots: list[str], policy: Policy, options: Options) -> Result:
         result.inventory = merge(result.inventory, inventory(site))
         result.files += sum(f.checked for f in site.files)
         result.pages += sum(f.checked and f.kind == "page" for f in site.files)
+    if result.observed:
+        result.inventory["observed"] = result.observed
     kept, suppressed, usage = apply_suppressions(
         sorted(findings, key=lambda f: f.sort_key()), sites, policy, options.today, options.baseline)
     kept = _one_per_file_and_subject(kept)
@@ -115,6 +117,7 @@ def _observe(site: Site, root: str, policy: Policy, options: Options, result: Re
     seen = observe.observe(root, policy.site_url, pages, options.browser)
     result.notes += observe.apply(site, seen)
     result.observed_pages += len(seen)
+    result.observed += observe.inventory(seen)
 
 
 def _one_per_file_and_subject(items: list, key=lambda f: f) -> list:

@@ -106,4 +106,4 @@ def merge(into: dict, more: dict) -> dict:
     """Inventories of several roots, concatenated per list."""
     if not into:
         return more
-    return {key: into[key] + [v for v in more[key] if v not in into[key]] for key in into}
+    return {key: into[key] + [v for v in more.get(key, []) if v not in into[key]] for key in into}

@@ -84,4 +84,5 @@ class Result:
     pages: int = 0
     seconds: float = 0.0
     observed_pages: int = 0  # pages loaded in a browser (--browser)
+    observed: list[dict] = field(default_factory=list)  # what each of them did (JSON inventory.observed)
     notes: list[str] = field(default_factory=list)  # what the run could not do, for standard error

@@ -29,6 +29,25 @@ from privacylint.facts import OBSERVED, OBSERVED_WRITE, FileFacts, Request, Stor
 
 _OFFLINE_ARGS = ("--host-resolver-rules=MAP * ~NOTFOUND",)  # no DNS: a request that escaped the route fails
 _SETTLE_MS = 750  # after `load`: timers and deferred loaders run
+# "Accept all" through each consent manager's public API (their documentation: cookieconsent v3
+# acceptCategory('all'); Cookiebot submitCustomConsent(preferences, statistics, marketing);
+# OneTrust AllowAll(); Klaro getManager().changeAll(true) + saveAndApplyConsents(); tarteaucitron
+# userInterface.respondAll(true)). Returns the managers it accepted through.
+_ACCEPT_ALL = """() => {
+  const done = [];
+  const attempt = (name, f) => { try { if (f()) done.push(name); } catch (e) {} };
+  attempt("cookieconsent", () => window.CookieConsent && CookieConsent.acceptCategory
+    && (CookieConsent.acceptCategory("all"), true));
+  attempt("cookiebot", () => window.Cookiebot && Cookiebot.submitCustomConsent
+    && (Cookiebot.submitCustomConsent(true, true, true), true));
+  attempt("onetrust", () => window.OneTrust && OneTrust.AllowAll && (OneTrust.AllowAll(), true));
+  attempt("klaro", () => window.klaro && klaro.getManager
+    && ((m) => (m.changeAll(true), m.saveAndApplyConsents(), true))(klaro.getManager()));
+  attempt("tarteaucitron", () => window.tarteaucitron && tarteaucitron.userInterface
+    && (tarteaucitron.userInterface.respondAll(true), true));
+  return done;
+}"""
+_STORAGE = "() => ({local: Object.keys(localStorage), session: Object.keys(sessionStorage)})"
 
 
 class BrowserError(Exception):
@@ -53,6 +72,8 @@ class Observed:
     local: list[str] = field(default_factory=list)
     session: list[str] = field(default_factory=list)
     error: str | None = None
+    accepted_by: list[str] = field(default_factory=list)  # consent managers "accept all" went through
+    after_consent: list[str] = field(default_factory=list)  # what accepting added: URLs, cookie:, local:
 
 
 def choose_pages(site, how: str) -> list[FileFacts]:
@@ -143,14 +164,31 @@ def _load(browser, root: str, site_url: str, page: FileFacts, options: BrowserOp
     try:
         tab.goto(url, wait_until="load", timeout=options.timeout * 1000)
         tab.wait_for_timeout(_SETTLE_MS)
-        storage = tab.evaluate("() => ({local: Object.keys(localStorage), session: Object.keys(sessionStorage)})")
+        storage = tab.evaluate(_STORAGE)
         seen.local, seen.session = sorted(storage["local"]), sorted(storage["session"])
         seen.cookies = sorted({c["name"] for c in context.cookies()})
+        _accept_all(tab, context, seen)
     except Exception as err:  # noqa: BLE001 - a page that hangs or crashes is a note; the others still load
         seen.error = str(err).splitlines()[0][:200]
     finally:
         context.close()
     return seen
+
+
+def _accept_all(tab, context, seen: Observed) -> None:
+    """Accept everything through the page's consent manager, and record what that added: the
+    gate as observed (what it held back until the visitor agreed)."""
+    before = len(seen.requests)
+    seen.accepted_by = tab.evaluate(_ACCEPT_ALL)
+    if not seen.accepted_by:
+        return
+    tab.wait_for_timeout(_SETTLE_MS)
+    storage = tab.evaluate(_STORAGE)
+    added = [url for url, _ in seen.requests[before:]]
+    added += [f"cookie:{c}" for c in sorted({c["name"] for c in context.cookies()}) if c not in seen.cookies]
+    added += [f"local:{k}" for k in sorted(storage["local"]) if k not in seen.local]
+    seen.after_consent = added
+    del seen.requests[before:]  # made after consent: not what the page does before
 
 
 def _origin(url: str) -> tuple[str, str]:
@@ -197,6 +235,14 @@ def apply(site, observed: dict[str, Observed]) -> list[str]:
             for name in names:
                 if (storage, name) not in written:
                     page.writes.append(StorageWrite(storage, name, OBSERVED_WRITE, 0, None))
-    site.observed_pages = len(observed)
     return notes
+
+
+def inventory(observed: dict[str, Observed]) -> list[dict]:
+    """Per page loaded: what it contacted and wrote before consent, and what accepting added."""
+    return [{"page": path, "url": seen.url, "before_consent": sorted({u for u, _ in seen.requests}),
+             "cookies": seen.cookies, "local_storage": seen.local, "session_storage": seen.session,
+             "accepted_by": seen.accepted_by, "after_consent": seen.after_consent,
+             **({"error": seen.error} if seen.error else {})}
+            for path, seen in sorted(observed.items())]
 
