@@ -28,12 +28,35 @@ def _refuse(*args, **kwargs):
 
 
 _real_connect = socket.socket.connect
+_real_create_connection = socket.create_connection
+_real_getaddrinfo = socket.getaddrinfo
+LOOPBACK = ("127.0.0.1", "::1")  # servers a test starts itself listen here, and only here
 
 
 def _connect(sock, address):
-    if sock.family == getattr(socket, "AF_UNIX", None):
+    if sock.family == getattr(socket, "AF_UNIX", None) or address[0] in LOOPBACK:
         return _real_connect(sock, address)
     _refuse(sock, address)
+
+
+def _connect_ex(sock, address):
+    try:
+        _connect(sock, address)
+    except OSError as err:
+        return err.errno or 1
+    return 0
+
+
+def _create_connection(address, *args, **kwargs):
+    if address[0] in LOOPBACK:
+        return _real_create_connection(address, *args, **kwargs)
+    _refuse(None, address)
+
+
+def _getaddrinfo(host, *args, **kwargs):
+    if host in LOOPBACK:
+        return _real_getaddrinfo(host, *args, **kwargs)
+    _refuse(None, host)
 
 
 def pytest_configure(config):
@@ -41,9 +64,9 @@ def pytest_configure(config):
     goes to a folder of this session, never the user's."""
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="privacylint-test-cache-")
     socket.socket.connect = _connect
-    socket.socket.connect_ex = _connect
-    socket.create_connection = _refuse
-    socket.getaddrinfo = _refuse
+    socket.socket.connect_ex = _connect_ex
+    socket.create_connection = _create_connection
+    socket.getaddrinfo = _getaddrinfo
 
 
 BASE_RULES = """\

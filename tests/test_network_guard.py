@@ -12,7 +12,11 @@ def test_http_client_cannot_reach_the_network():
 
 def test_raw_sockets_cannot_connect():
     with pytest.raises(NetworkAccess):
-        socket.create_connection(("127.0.0.1", 9))
+        socket.create_connection(("93.184.216.34", 80))
+    with pytest.raises(NetworkAccess):
+        requests.get("http://localhost:9/", timeout=1)  # a name, even of this machine, is not resolved
+    with pytest.raises(ConnectionRefusedError):  # servers the tests start listen on 127.0.0.1
+        socket.create_connection(("127.0.0.1", 9), timeout=1)
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
         with pytest.raises(NetworkAccess):

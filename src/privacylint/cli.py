@@ -37,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Draft rules.yaml from a build: privacylint init SITE (see privacylint init --help). "
                "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/policy/internal error, "
                "130 interrupted, 143 terminated.")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="built site directory (e.g. _site, public)")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="built site directory (e.g. _site, public), or the URL of a deployed site")
     p.add_argument("--rules", metavar="FILE", help="policy file (default: rules.yaml, searched upward)")
     p.add_argument("--format", action="append", metavar="NAME[=FILE]", default=[],
                    help=f"report format ({', '.join(FORMAT_NAMES)}); repeat to write several; =FILE writes "
@@ -70,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="pages to load: the homepage, the statement and one per layout (default), all, or at most N")
     p.add_argument("--browser-live", action="store_true",
                    help="let third-party requests through, so vendor scripts run (CI runners with internet only)")
+    p.add_argument("--max-pages", type=int, default=50, metavar="N", help="with a URL: pages to fetch at most")
+    p.add_argument("--max-seconds", type=float, default=120.0, metavar="S", help="with a URL: time to fetch in all")
+    p.add_argument("--crawl-delay", type=float, default=0.5, metavar="S", help="with a URL: pause between requests")
     p.add_argument("--cache-dir", metavar="DIR",
                    help="where extracted facts are cached between runs (default: $XDG_CACHE_HOME/privacylint, "
                         "else ~/.cache/privacylint)")
@@ -219,7 +223,11 @@ def _main(args: argparse.Namespace) -> int:
         return _print(list_vendors(dict(formats).get(None, "text")))
     if not args.paths:
         raise UsageError("give the built site to check, e.g. `privacylint _site` (build the site first)")
-    _check_sites(args.paths)
+    urls = [p for p in args.paths if p.startswith(("http://", "https://"))]
+    if urls and len(urls) != len(args.paths) or len(urls) > 1:
+        raise UsageError("give one URL, or built site directories, not both")
+    if not urls:
+        _check_sites(args.paths)
     _check_configs(args.config)
     if args.jobs < 1 or args.max_file_size < 1:
         raise UsageError("--jobs and --max-file-size must be positive")
@@ -234,7 +242,7 @@ def _main(args: argparse.Namespace) -> int:
     from privacylint.observe import BrowserError
 
     try:
-        result = run(args.paths, policy, options)
+        result = _run_url(urls[0], policy, options, args) if urls else run(args.paths, policy, options)
     except BrowserError as err:
         raise UsageError(str(err)) from None
     for note in result.notes:
@@ -256,6 +264,19 @@ def _main(args: argparse.Namespace) -> int:
     threshold = SEVERITY_RANK[args.fail_on]
     failed = any(SEVERITY_RANK[f.severity] >= threshold for f in result.findings)
     return EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
+
+
+def _run_url(url: str, policy, options, args: argparse.Namespace):
+    """A deployed site: fetched into a temporary folder, checked as a build, findings at URLs."""
+    from privacylint.crawl import CrawlError, CrawlLimits, check_url
+
+    if args.max_pages < 1 or args.max_seconds <= 0 or args.crawl_delay < 0:
+        raise UsageError("--max-pages and --max-seconds must be positive, --crawl-delay not negative")
+    limits = CrawlLimits(max_pages=args.max_pages, max_seconds=args.max_seconds, delay=args.crawl_delay)
+    try:
+        return check_url(url, policy, options, limits)
+    except CrawlError as err:
+        raise UsageError(str(err)) from None
 
 
 def _browser_options(args: argparse.Namespace):
