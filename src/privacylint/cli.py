@@ -69,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "recorded and aborted) and check what they do before consent; needs privacylint[browser]")
     p.add_argument("--browser-pages", default="layouts", metavar="layouts|all|N",
                    help="pages to load: the homepage, the statement and one per layout (default), all, or at most N")
+    p.add_argument("--har", action="append", default=[], metavar="FILE",
+                   help="a HAR 1.2 file recorded before consent: its requests and cookies count as observed")
     p.add_argument("--browser-live", action="store_true",
                    help="let third-party requests through, so vendor scripts run (CI runners with internet only)")
     p.add_argument("--max-pages", type=int, default=50, metavar="N", help="with a URL: pages to fetch at most")
@@ -238,7 +240,7 @@ def _main(args: argparse.Namespace) -> int:
     cache_dir = None if args.no_cache else str(args.cache_dir or default_cache_dir())
     options = Options(enabled=_enabled(args.select, args.ignore), jobs=args.jobs, max_file_size=args.max_file_size,
                       baseline=_baseline(args.baseline), source=args.source, configs=tuple(args.config),
-                      cache_dir=cache_dir, browser=_browser_options(args))
+                      cache_dir=cache_dir, browser=_browser_options(args), har=tuple(args.har))
     from privacylint.observe import BrowserError
 
     try:

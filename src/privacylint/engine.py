@@ -35,6 +35,7 @@ class Options:
     today: dt.date = field(default_factory=dt.date.today)
     baseline: Baseline = field(default_factory=Baseline)  # accepted findings (--baseline)
     browser: object = None  # observe.BrowserOptions: load pages in a browser too (--browser)
+    har: tuple[str, ...] = ()  # HAR files whose entries count as observed (--har)
     source: str | None = None  # the site's source tree (source mapping, site config)
     configs: tuple[str, ...] = ()  # site config and header files given explicitly
     cache_dir: str | None = None  # the fact cache; None: extract every file
@@ -84,6 +85,10 @@ def _run(roots: list[str], policy: Policy, options: Options) -> Result:
         site.files.sort(key=lambda f: f.path)
         if options.browser is not None:
             _observe(site, root, policy, options, result)
+        for har in options.har:
+            from privacylint import observe
+
+            result.notes += observe.apply(site, observe.from_har(har, policy.site_url), har=True)
         sites.append(site)
         for module in modules:
             if not getattr(module, "AUDITS_SUPPRESSIONS", False):

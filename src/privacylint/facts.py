@@ -15,6 +15,17 @@ JS_LITERAL = "JavaScript URL literal"
 META_REFRESH = "<meta refresh>"
 OBSERVED = "observed in a browser:"  # the kind of a request a browser made (--browser), before its type
 OBSERVED_WRITE = "a browser loading the page"  # the api of a storage write a browser saw (--browser)
+HAR = "recorded in a HAR:"  # the same, read from a HAR file (--har)
+HAR_WRITE = "a recorded browser session (HAR)"
+
+
+def evidence_of(kind_or_api: str) -> str:
+    """The evidence kind of a fact (design.md, "Evidence"): static, observed or har."""
+    if kind_or_api.startswith(OBSERVED) or kind_or_api == OBSERVED_WRITE:
+        return "observed"
+    if kind_or_api.startswith(HAR) or kind_or_api == HAR_WRITE:
+        return "har"
+    return "static"
 
 
 def split_gate(gate: str | None) -> tuple[str | None, str | None]:

@@ -25,7 +25,7 @@ import shutil
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from privacylint.facts import OBSERVED, OBSERVED_WRITE, FileFacts, Request, StorageWrite
+from privacylint.facts import HAR, HAR_WRITE, OBSERVED, OBSERVED_WRITE, FileFacts, Request, StorageWrite
 
 _OFFLINE_ARGS = ("--host-resolver-rules=MAP * ~NOTFOUND",)  # no DNS: a request that escaped the route fails
 _SETTLE_MS = 750  # after `load`: timers and deferred loaders run
@@ -212,7 +212,7 @@ def _from_build(root: str, site_url: str, url: str) -> tuple[bytes | None, str]:
     return None, "text/plain"
 
 
-def apply(site, observed: dict[str, Observed]) -> list[str]:
+def apply(site, observed: dict[str, Observed], har: bool = False) -> list[str]:
     """Fold what the browser saw into the site's facts, as observed facts: requests the markup
     does not show (or shows held back), and storage the code writes. Returns notes (pages that
     could not be loaded)."""
@@ -229,12 +229,12 @@ def apply(site, observed: dict[str, Observed]) -> list[str]:
             known = static.get(url)
             if known is not None and known.gate is None and not known.noscript:
                 continue  # the markup says the same: the static fact stands, with its line
-            page.requests.append(Request(url, f"{OBSERVED} {kind}", 0, None))
+            page.requests.append(Request(url, f"{HAR if har else OBSERVED} {kind}", 0, None))
         written = {(w.storage, w.name) for w in page.writes}
         for storage, names in (("cookie", seen.cookies), ("local", seen.local), ("session", seen.session)):
             for name in names:
                 if (storage, name) not in written:
-                    page.writes.append(StorageWrite(storage, name, OBSERVED_WRITE, 0, None))
+                    page.writes.append(StorageWrite(storage, name, HAR_WRITE if har else OBSERVED_WRITE, 0, None))
     return notes
 
 
@@ -246,3 +246,50 @@ def inventory(observed: dict[str, Observed]) -> list[dict]:
              **({"error": seen.error} if seen.error else {})}
             for path, seen in sorted(observed.items())]
 
+
+
+def from_har(path: str, site_url: str) -> dict[str, Observed]:
+    """A HAR 1.2 file (browser devtools, Playwright, another scanner) as observed facts: per page
+    it covers, the requests to other origins and the cookies the responses set. Record it before
+    accepting anything: every entry counts as made before consent."""
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            log = json.load(fh)["log"]
+        pages = {p["id"]: p.get("title", "") for p in log.get("pages", [])}
+        entries = log["entries"]
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise BrowserError(f"--har {path}: not a HAR 1.2 file ({type(err).__name__}: {err})") from None
+    origin = _origin(site_url)
+    found: dict[str, Observed] = {}
+    for entry in entries:
+        try:
+            url = entry["request"]["url"]
+            page_url = pages.get(entry.get("pageref"), "") or url
+            headers = entry.get("response", {}).get("headers", [])
+            kind = entry.get("_resourceType", "request")
+        except (KeyError, TypeError, AttributeError):
+            continue
+        rel = _build_path(page_url, site_url)
+        if rel is None:
+            continue
+        seen = found.setdefault(rel, Observed(page_url))
+        if _origin(url) != origin:
+            seen.requests.append((url, kind))
+        for header in headers:
+            if str(header.get("name", "")).lower() == "set-cookie":
+                name = str(header.get("value", "")).split("=", 1)[0].strip()
+                if name and name not in seen.cookies:
+                    seen.cookies.append(name)
+    return found
+
+
+def _build_path(url: str, site_url: str) -> str | None:
+    """The build file of a page URL on site.url: /a/ -> a/index.html."""
+    base = urlsplit(site_url)
+    parts = urlsplit(url)
+    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or not parts.path.startswith(base.path):
+        return None
+    rest = unquote(parts.path[len(base.path):])
+    return rest + "index.html" if not rest or rest.endswith("/") else rest

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 from privacylint.domains import Parties, host_and_path, site_of, split_pattern
 from privacylint.extract.urls import resolve
-from privacylint.facts import JS_LITERAL, META_REFRESH, OBSERVED, FileFacts, Request, split_gate
+from privacylint.facts import JS_LITERAL, META_REFRESH, FileFacts, Request, evidence_of, split_gate
 from privacylint.gates import Place
 from privacylint.model import Finding
 from privacylint.policy import Collector, Policy
@@ -50,11 +50,11 @@ class Contact:
     gate: str | None  # the consent manager whose markup or callback holds it back, from the facts
     who: Who
     referrer: str | None = None  # the element's referrer policy, if it sets one
-    observed: bool = False  # a browser made it before any consent (--browser)
+    observed: bool = False  # a browser made it before any consent (--browser, --har)
 
     @property
     def evidence_kind(self) -> str:
-        return "observed" if self.observed else "static"
+        return evidence_of(self.evidence) if self.observed else "static"
 
     @property
     def site(self) -> str:
@@ -293,7 +293,7 @@ class Site:
                                                           and who.collector is None):
                     continue  # no host; a bare URL string in JS that names no vendor; the site's own files
                 out.append(Contact(f, r.line, r.column, f"{r.kind} {r.url}", r.url, r.noscript, r.gate, who,
-                                   r.referrer, r.kind.startswith(OBSERVED)))
+                                   r.referrer, evidence_of(r.kind) != "static"))
                 if who.vendor:
                     vendors_with_urls.add(who.vendor.id)
             for m in f.markers:

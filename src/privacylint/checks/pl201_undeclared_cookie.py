@@ -11,7 +11,7 @@ Writes whose key is computed at run time cannot be named statically; the invento
 """
 
 from privacylint.checks.base import CheckSpec
-from privacylint.facts import OBSERVED_WRITE
+from privacylint.facts import evidence_of
 from privacylint.siteconfig import cookie_names
 
 SPEC = CheckSpec("PL201", "undeclared-cookie", "error",
@@ -52,7 +52,7 @@ def _direct_writes(site):
                 SPEC, f.path, w.line, w.column, w.name,
                 f"{w.api} writes the {_WORDS[w.storage]} '{w.name}', which rules.yaml does not declare. "
                 f"{_declare(w.name, w.storage)} or stop writing it.",
-                evidence="observed" if w.api == OBSERVED_WRITE else "static")
+                evidence=evidence_of(w.api))
 
 
 def _vendor_cookies(site):

@@ -8,7 +8,7 @@ very contact (a collector declared consent: required): one problem, one finding.
 """
 
 from privacylint.checks.base import CheckSpec, gate_hint
-from privacylint.facts import OBSERVED_WRITE
+from privacylint.facts import evidence_of
 from privacylint.gates import Place, gate_of
 
 SPEC = CheckSpec("PL202", "cookie-before-consent", "error",
@@ -50,7 +50,7 @@ def _first_party_writes(site):
             rule = w.name and site.policy.cookie_rule_for(w.name, w.storage)
             if not rule or rule.consent != "required":
                 continue
-            observed = w.api == OBSERVED_WRITE
+            observed = evidence_of(w.api) != "static"
             gate = gate_of(site, Place(f, w.line, w.column, w.gate, observed=observed))
             if gate.held:
                 continue
@@ -60,4 +60,4 @@ def _first_party_writes(site):
                 SPEC, f.path, w.line, w.column, w.name,
                 f"{w.api} writes '{w.name}' before consent{via}, and rules.yaml says it needs consent; "
                 f"{gate_hint(site, page)}, or write it inside your consent manager's callback.",
-                evidence="observed" if observed else "static")
+                evidence=evidence_of(w.api))
