@@ -218,6 +218,22 @@ def bench(name: str, root: Path, rules: Path, work: Path) -> list[str]:
     return lines
 
 
+def browser_pass(root: Path, rules: Path, report: Path, pages: int) -> list[str]:
+    """The browser pass (--browser, offline) on the generated site: how many pages it loads (one
+    per layout, not per page) and what that costs, next to the static run of the same site."""
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return ["  browser pass: skipped (pip install 'privacylint[browser]')"]
+    if not (os.environ.get("PRIVACYLINT_BROWSER") or shutil.which("chromium")):
+        return ["  browser pass: skipped (no chromium)"]
+    run = privacylint(root, rules, report, "--no-cache", "--browser")
+    loaded = json.loads(report.read_text(encoding="utf-8"))["stats"].get("observed_pages", 0)
+    return [f"  {'privacylint --browser':<24} wall {run['wall']:7.2f} s  cpu {run['cpu']:7.2f} s  "
+            f"rss {run['rss'] / 2**20:4.0f} MB  {loaded} of {pages} pages loaded in the browser (one per layout), "
+            f"{run['findings']} findings"]
+
+
 def _supports_cache() -> bool:
     out = subprocess.run([sys.executable, "-m", "privacylint", "--help"], capture_output=True, text=True).stdout
     return "--cache-dir" in out
@@ -259,6 +275,7 @@ def main() -> int:
             generate(site, args.pages)
             (work / "rules.yaml").write_text(RULES, encoding="utf-8")
             lines += bench(f"generated-{args.pages}", site, work / "rules.yaml", work)
+            lines += browser_pass(site, work / "rules.yaml", work / "browser.json", args.pages)
     print("\n".join(lines))
     if args.record:
         machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
