@@ -59,9 +59,10 @@ def test_a_tracker_url_assembled_at_run_time_is_observed(tmp_path):
 
 
 def test_a_consent_manager_that_leaks_before_consent_is_pl102_with_both_verdicts(tmp_path):
-    leak = ('<script>var g = document.createElement("script"); g["s" + "rc"] = ["https://www.googletagmanager',
-            '.com/gtag/js", "id=G-1"].join("?"); document.head.appendChild(g);</script>')
-    found, result = observed(tmp_path, {"index.html": f'<a href="/privacy/">P</a>{GATED_GA}{"".join(leak)}'})
+    # the leak is opaque to static reading: the URL is only in base64
+    leak = '<script>var g = document.createElement("script"); g.src = atob("aHR0cHM6Ly93d3cuZ29vZ2xldGFnbWFuYWdlci5jb20vZ3RhZy9qcz9pZD1HLTE=");' \
+           ' document.head.appendChild(g);</script>'
+    found, result = observed(tmp_path, {"index.html": f'<a href="/privacy/">P</a>{GATED_GA}{leak}'})
     assert ("PL102", "index.html", "googletagmanager.com", "observed") in found
     message = next(f.message for f in result.findings if f.check == "PL102")
     assert "Read statically, its markup at line 1 is held back (cookieconsent:analytics), but a browser " in message

@@ -100,7 +100,7 @@ def _run(roots: list[str], policy: Policy, options: Options) -> Result:
         result.inventory["observed"] = result.observed
     kept, suppressed, usage = apply_suppressions(
         sorted(findings, key=lambda f: f.sort_key()), sites, policy, options.today, options.baseline)
-    kept = _one_per_file_and_subject(kept)
+    kept = _one_per_file_and_subject(sorted(kept, key=lambda f: f.evidence != "static"))  # file:line first
     result.suppressed = _one_per_file_and_subject(suppressed, key=lambda s: s.finding)
     audit = Audit(sites, policy, usage, options.today, enabled, options.baseline)
     audits = [f for module in modules if getattr(module, "AUDITS_SUPPRESSIONS", False) for f in module.check(audit)]

@@ -217,6 +217,7 @@ def apply(site, observed: dict[str, Observed], har: bool = False) -> list[str]:
     does not show (or shows held back), and storage the code writes. Returns notes (pages that
     could not be loaded)."""
     notes = []
+    in_files = {r.url for f in site.files if f.kind != "page" for r in f.requests if r.gate is None}
     for path, seen in sorted(observed.items()):
         page = next((f for f in site.files if f.path == path), None)
         if page is None:
@@ -227,8 +228,8 @@ def apply(site, observed: dict[str, Observed], har: bool = False) -> list[str]:
         static = {r.url: r for r in page.requests}
         for url, kind in seen.requests:
             known = static.get(url)
-            if known is not None and known.gate is None and not known.noscript:
-                continue  # the markup says the same: the static fact stands, with its line
+            if known is not None and known.gate is None and not known.noscript or url in in_files:
+                continue  # the markup (or a stylesheet or script) says the same: that fact stands, with its line
             page.requests.append(Request(url, f"{HAR if har else OBSERVED} {kind}", 0, None))
         written = {(w.storage, w.name) for w in page.writes}
         for storage, names in (("cookie", seen.cookies), ("local", seen.local), ("session", seen.session)):
