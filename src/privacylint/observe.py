@@ -8,8 +8,8 @@ internet: vendor scripts then run and set their own cookies); tests never use it
 
 Which pages: the homepage, the statement page and one page per layout, a layout being the set of
 scripts a page loads (so a 10,000-page site costs its number of layouts); `--browser-pages all`
-or a number changes that. Each page loads in a fresh browser context (cookies are the page's own),
-bounded in time. Recorded before any consent: the requests for other origins (URL and resource
+or a number changes that. One browser, several pages at a time, each in a fresh browser context
+(cookies are the page's own), bounded in time. Recorded before any consent: the requests for other origins (URL and resource
 type), the cookies and the keys of localStorage and sessionStorage.
 
 Playwright is an optional extra (`pip install privacylint[browser]`); the static run never
@@ -19,6 +19,7 @@ system's `chromium`.
 
 from __future__ import annotations
 
+import asyncio
 import mimetypes
 import os
 import shutil
@@ -29,6 +30,7 @@ from privacylint.facts import HAR, HAR_WRITE, OBSERVED, OBSERVED_WRITE, FileFact
 
 _OFFLINE_ARGS = ("--host-resolver-rules=MAP * ~NOTFOUND",)  # no DNS: a request that escaped the route fails
 _SETTLE_MS = 750  # after `load`: timers and deferred loaders run
+PARALLEL = 4  # pages loading at once, each in its own context
 # "Accept all" through each consent manager's public API (their documentation: cookieconsent v3
 # acceptCategory('all'); Cookiebot submitCustomConsent(preferences, statistics, marketing);
 # OneTrust AllowAll(); Klaro getManager().changeAll(true) + saveAndApplyConsents(); tarteaucitron
@@ -116,10 +118,10 @@ def browser_path() -> str | None:
 
 
 def observe(root: str, site_url: str, pages: list[FileFacts], options: BrowserOptions) -> dict[str, Observed]:
-    """Path of each page -> what it did."""
+    """Path of each page -> what it did. One browser; PARALLEL pages at a time, each in its own
+    context."""
     try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
+        import playwright.async_api  # noqa: F401
     except ImportError:
         raise BrowserError("--browser needs Playwright: pip install 'privacylint[browser]' (the browser itself: "
                            "apt-get install chromium, or python -m playwright install chromium)") from None
@@ -127,65 +129,77 @@ def observe(root: str, site_url: str, pages: list[FileFacts], options: BrowserOp
     if not executable:
         raise BrowserError("--browser found no Chromium: apt-get install chromium, or python -m playwright "
                            "install chromium, or set PRIVACYLINT_BROWSER to a Chromium executable")
-    found: dict[str, Observed] = {}
-    with sync_playwright() as p:
+    return asyncio.run(_observe_all(executable, root, site_url, pages, options))
+
+
+async def _observe_all(executable: str, root: str, site_url: str, pages: list[FileFacts],
+                       options: BrowserOptions) -> dict[str, Observed]:
+    from playwright.async_api import Error as PlaywrightError
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
         try:
-            browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"] +
-                                        ([] if options.live else list(_OFFLINE_ARGS)))
+            browser = await p.chromium.launch(executable_path=executable, args=["--no-sandbox"] +
+                                              ([] if options.live else list(_OFFLINE_ARGS)))
         except PlaywrightError as err:
             raise BrowserError(f"--browser could not start {executable}: {str(err).splitlines()[0]}") from None
+        slots = asyncio.Semaphore(PARALLEL)
+
+        async def one(page: FileFacts) -> tuple[str, Observed]:
+            async with slots:
+                return page.path, await _load(browser, root, site_url, page, options)
+
         try:
-            for page in pages:
-                found[page.path] = _load(browser, root, site_url, page, options)
+            return dict(await asyncio.gather(*(one(page) for page in pages)))
         finally:
-            browser.close()
-    return found
+            await browser.close()
 
 
-def _load(browser, root: str, site_url: str, page: FileFacts, options: BrowserOptions) -> Observed:
+async def _load(browser, root: str, site_url: str, page: FileFacts, options: BrowserOptions) -> Observed:
     url = site_url + page.path.removesuffix("index.html")
     seen = Observed(url)
     origin = _origin(site_url)
-    context = browser.new_context(service_workers="block", ignore_https_errors=True)
+    context = await browser.new_context(service_workers="block", ignore_https_errors=True)
 
-    def route(r):
+    async def route(r):
         request_url = r.request.url
         if _origin(request_url) == origin:
             body, kind = _from_build(root, site_url, request_url)
-            return r.fulfill(status=200 if body is not None else 404, body=body or b"", content_type=kind)
+            return await r.fulfill(status=200 if body is not None else 404, body=body or b"", content_type=kind)
         seen.requests.append((request_url, r.request.resource_type))
         stub = next((v for k, v in options.stubs.items() if request_url.startswith(k)), None)
         if stub is not None:
-            return r.fulfill(status=200, content_type=stub[0], body=stub[1])
-        return r.continue_() if options.live else r.abort()
+            return await r.fulfill(status=200, content_type=stub[0], body=stub[1])
+        return await (r.continue_() if options.live else r.abort())
 
-    context.route("**/*", route)
-    tab = context.new_page()
+    await context.route("**/*", route)
+    tab = await context.new_page()
     try:
-        tab.goto(url, wait_until="load", timeout=options.timeout * 1000)
-        tab.wait_for_timeout(_SETTLE_MS)
-        storage = tab.evaluate(_STORAGE)
+        await tab.goto(url, wait_until="load", timeout=options.timeout * 1000)
+        await tab.wait_for_timeout(_SETTLE_MS)
+        storage = await tab.evaluate(_STORAGE)
         seen.local, seen.session = sorted(storage["local"]), sorted(storage["session"])
-        seen.cookies = sorted({c["name"] for c in context.cookies()})
-        _accept_all(tab, context, seen)
+        seen.cookies = sorted({c["name"] for c in await context.cookies()})
+        await _accept_all(tab, context, seen)
     except Exception as err:  # noqa: BLE001 - a page that hangs or crashes is a note; the others still load
         seen.error = str(err).splitlines()[0][:200]
     finally:
-        context.close()
+        await context.close()
     return seen
 
 
-def _accept_all(tab, context, seen: Observed) -> None:
+async def _accept_all(tab, context, seen: Observed) -> None:
     """Accept everything through the page's consent manager, and record what that added: the
     gate as observed (what it held back until the visitor agreed)."""
     before = len(seen.requests)
-    seen.accepted_by = tab.evaluate(_ACCEPT_ALL)
+    seen.accepted_by = await tab.evaluate(_ACCEPT_ALL)
     if not seen.accepted_by:
         return
-    tab.wait_for_timeout(_SETTLE_MS)
-    storage = tab.evaluate(_STORAGE)
+    await tab.wait_for_timeout(_SETTLE_MS)
+    storage = await tab.evaluate(_STORAGE)
+    cookies = sorted({c["name"] for c in await context.cookies()})
     added = [url for url, _ in seen.requests[before:]]
-    added += [f"cookie:{c}" for c in sorted({c["name"] for c in context.cookies()}) if c not in seen.cookies]
+    added += [f"cookie:{c}" for c in cookies if c not in seen.cookies]
     added += [f"local:{k}" for k in sorted(storage["local"]) if k not in seen.local]
     seen.after_consent = added
     del seen.requests[before:]  # made after consent: not what the page does before
