@@ -141,3 +141,12 @@ def test_the_site_url_comes_from_the_build(tmp_path, capsys):
         code, out, err = _init(capsys, str(site), "--no-cache")
         assert code == 0, (name, err)
         assert "  url: https://alice.github.io/proj/\n" in out and "  page: /privacy/\n" in out, name
+
+
+def test_without_the_statement_in_the_build_the_comments_do_not_guess(tmp_path, capsys):
+    site = make_site(tmp_path / "_site", {"index.html": '<script src="https://www.googletagmanager.com/gtag/js?id=G-1">'
+                                                        "</script>"})
+    code, out, err = _init(capsys, str(site), "--url", "https://example.org/", "--statement", "/privacy/",
+                           "--no-cache")
+    assert code == 0 and "remain that rules.yaml cannot fix" in err
+    assert "the statement page is not in the build: whether it names it is unknown" in out.replace("\n  # ", " ")

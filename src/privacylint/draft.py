@@ -95,7 +95,7 @@ class _Entries:
     def __init__(self, root: str, url: str, page: str, contact: str | None, statement_text: str | None,
                  mapper=None):
         self.root, self.mapper = root, mapper
-        self.url, self.page, self.contact, self.text = url, page, contact, statement_text or ""
+        self.url, self.page, self.contact, self.text = url, page, contact, statement_text
         self.collectors: dict[str, dict] = {}  # vendor id or site -> inventory entry
         self.sites: dict[str, set[str]] = {}  # vendor id or site -> the sites it was seen at
         self.cookies: dict[tuple[str, str], dict] = {}  # (storage, name) -> inventory entry
@@ -150,14 +150,16 @@ class _Entries:
         if vendor and vendor.tag_manager:
             item["loads"] = CommentedSeq()
             item.yaml_add_eol_comment("list the collectors the tag manager is configured to load (PL103)", "loads")
-        named = item["name"] in unnamed
-        item.yaml_set_start_comment(_wrap(_evidence(entry, named, self.where)), indent=2)
+        said = ("the statement page is not in the build: whether it names it is unknown" if self.text is None
+                else "NOT named in the statement: add it there, or stop loading it" if item["name"] in unnamed
+                else "named in the statement")
+        item.yaml_set_start_comment(_wrap(_evidence(entry, said, self.where)), indent=2)
         return item
 
     def _name(self, vendor, site: str) -> str:
         if vendor is None:
             return site
-        return next((n for n in vendor.names if " ".join(n.split()).lower() in self.text), vendor.name)
+        return next((n for n in vendor.names if " ".join(n.split()).lower() in (self.text or "")), vendor.name)
 
     def cookie(self, entry: dict) -> CommentedMap:
         writers = entry.get("writers", [])
@@ -244,13 +246,11 @@ def _wrap(text: str) -> str:
     return "\n".join(textwrap.wrap(text, 96, break_long_words=False, break_on_hyphens=False))
 
 
-def _evidence(entry: dict, unnamed: bool, where) -> str:
+def _evidence(entry: dict, said: str, where) -> str:
     how = ", ".join(entry.get("how", [])) or "contact"
     pages = entry.get("pages", entry.get("files", 0))
     gates = entry.get("gates", {})
     gate = next(iter(gates)) if len(gates) == 1 else ", ".join(f"{k} on {v}" for k, v in sorted(gates.items()))
-    said = ("NOT named in the statement: add it there, or stop loading it" if unnamed
-            else "named in the statement")
     return (f"{how} on {pages} page{'s' if pages != 1 else ''}, first at {where(entry)}; "
             f"{gate or 'ungated'}; {said}")
 
