@@ -82,6 +82,7 @@ def test_a_broken_cache_is_a_miss_never_a_crash(site, tmp_path, counted, damage)
             rows = db.execute("SELECT key FROM facts").fetchall()
             db.executemany("UPDATE facts SET data = ? WHERE key = ?",
                            [(b"not zlib", rows[0][0])] + [(__import__("zlib").compress(b'["x"]'), k) for k, in rows[1:]])
+            db.execute("UPDATE folded SET data = ?", (__import__("zlib").compress(b'{"f": 1, "o": []}'),))
     elif damage == "file":
         path.write_bytes(b"this is not a database" * 100)
         for extra in folder.glob(cache._FILE + "-*"):
@@ -140,8 +141,25 @@ def test_cached_facts_serve_any_policy(tmp_path):
         "docs/a.html": '<a href="../about/">About</a> <a href="https://other.example/">x</a>'})
     about = RULES.replace("/privacy/", "/about/").replace("page:", "linked_from: every-page, page:")
     lint(site, RULES, cache_dir=str(tmp_path / "cache"))
-    cached = lint(site, about, cache_dir=str(tmp_path / "cache"))
-    fresh = lint(site, about)
-    assert report(cached) == report(fresh)
-    assert cached.inventory == fresh.inventory
-    assert cached.inventory["outbound_domains"] == ["other.example", "out.example"]
+    for _ in range(2):  # facts as extracted, then folded for this policy: both as without the cache
+        cached = lint(site, about, cache_dir=str(tmp_path / "cache"))
+        fresh = lint(site, about)
+        assert report(cached) == report(fresh)
+        assert cached.inventory == fresh.inventory
+        assert cached.inventory["outbound_domains"] == ["other.example", "out.example"]
+    with sqlite3.connect(tmp_path / "cache" / cache._FILE) as db:
+        folds = db.execute("SELECT COUNT(DISTINCT fold), COUNT(*) FROM folded").fetchone()
+    assert folds == (2, 8)  # each file folded once per policy
+
+
+def test_an_unchanged_rerun_takes_folded_facts_and_folds_nothing(site, tmp_path, counted, monkeypatch):
+    from privacylint.site import Site
+
+    lint(site, RULES, cache_dir=str(tmp_path / "cache"))
+    folds = []
+    real = Site.fold
+    monkeypatch.setattr(Site, "fold", lambda self, f: folds.append(f.path) or real(self, f))
+    counted.clear()
+    again = lint(site, RULES, cache_dir=str(tmp_path / "cache"))
+    assert (counted, folds) == ([], [])
+    assert report(again) == report(lint(site, RULES))

@@ -79,6 +79,8 @@ class FactCache:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
             self.db.execute("CREATE TABLE IF NOT EXISTS seen (sig TEXT PRIMARY KEY, key TEXT NOT NULL)")
+            self.db.execute("CREATE TABLE IF NOT EXISTS folded (key TEXT NOT NULL, fold TEXT NOT NULL, data BLOB NOT NULL,"
+                            " PRIMARY KEY (key, fold))")
         except (OSError, sqlite3.Error):
             self._reset()
 
@@ -105,8 +107,8 @@ class FactCache:
             pass
         return None
 
-    def get_seen(self, signature: str) -> FileFacts | None:
-        """The facts of a file whose stat signature is known, without reading the file."""
+    def key_of(self, signature: str) -> str | None:
+        """The content key a stat signature was last read as."""
         if self.db is None:
             return None
         try:
@@ -114,7 +116,55 @@ class FactCache:
         except sqlite3.DatabaseError:
             self._reset()
             return None
-        return self.get(row[0]) if row else None
+        return row[0] if row else None
+
+    def lookup(self, signatures: list[str | None], fold: str | None) -> list[tuple[FileFacts, set | None] | None]:
+        """For each stat signature: (facts, their sites) folded for `fold` (the policy) when the
+        cache has them so, else (facts as extracted, None), else None. Batched: one query per 500."""
+        found: dict[str, tuple] = {}
+        known = [s for s in signatures if s]
+        try:
+            for start in range(0, len(known) if self.db is not None else 0, 500):
+                chunk = known[start:start + 500]
+                found.update((row[0], row[1:]) for row in self.db.execute(
+                    "SELECT seen.sig, folded.data, CASE WHEN folded.data IS NULL THEN facts.data END FROM seen "
+                    "LEFT JOIN folded ON folded.key = seen.key AND folded.fold = ? "
+                    "LEFT JOIN facts ON facts.key = seen.key "
+                    f"WHERE seen.sig IN ({','.join('?' * len(chunk))})", [fold or "", *chunk]))
+        except sqlite3.DatabaseError:
+            self._reset()
+            return [None] * len(signatures)
+        return [self._decode(*found[s]) if s in found else None for s in signatures]
+
+    @staticmethod
+    def _decode(folded: bytes | None, raw: bytes | None) -> tuple[FileFacts, set | None] | None:
+        try:
+            if folded is not None:
+                data = json.loads(zlib.decompress(folded))
+                return facts_from_data(data["f"]), set(map(str, data["o"]))
+            if raw is not None:
+                return facts_from_data(json.loads(zlib.decompress(raw))), None
+        except Exception:  # noqa: BLE001 - a malformed entry of any shape is a miss
+            pass
+        return None
+
+    @staticmethod
+    def encode_folded(facts: FileFacts, sites: set[str]) -> bytes:
+        return zlib.compress(json.dumps({"f": facts_to_data(facts), "o": sorted(sites)},
+                                        separators=(",", ":")).encode(), 1)
+
+    def put_folded(self, rows: list[tuple[str, str, bytes]]) -> None:
+        """Store folded facts by (content key, fold key)."""
+        if self.db is None or not rows:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("INSERT OR REPLACE INTO folded (key, fold, data) VALUES (?, ?, ?)", rows)
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError:
+            self._rollback()
+        except sqlite3.DatabaseError:
+            self._reset()
 
     @staticmethod
     def encode(facts: FileFacts) -> bytes:

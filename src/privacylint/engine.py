@@ -78,8 +78,8 @@ def _run(roots: list[str], policy: Policy, options: Options) -> Result:
         files, skipped = discover(root)
         site = Site(root, [], policy, catalogue(), severities, read_config(root, options.source, options.configs))
         jobs = [Job(f.abspath, f.relpath, policy.site_url + quote(f.relpath), options.max_file_size) for f in files]
-        for facts in extract_stream(jobs, options.jobs, options.cache_dir):
-            site.add(facts)
+        for facts, outbound in extract_stream(jobs, options.jobs, options.cache_dir, site.fold, site.fold_key):
+            site.add(facts, outbound)
         for facts in skipped:
             site.add(facts)
         site.files.sort(key=lambda f: f.path)

@@ -109,17 +109,38 @@ class Site:
         self._names: dict[str, bool] = {}
         self._names_folder: str | None = None
 
-    def add(self, f: FileFacts) -> None:
-        """Fold one file's facts in as extraction delivers them (in path order). A page's relative
-        links are needed only to find the link to the statement: the others are dropped here, so
-        memory does not grow with the links of every page."""
+    def add(self, f: FileFacts, sites: set[str] | None = None) -> None:
+        """Take in one file's facts as extraction delivers them (in path order), folded here, or
+        already folded (from the cache) with the sites its links lead to."""
+        if sites is None:
+            sites = self.fold(f)
+        self.outbound_sites |= sites
+        self.files.append(f)
+
+    def fold(self, f: FileFacts) -> set[str]:
+        """Trim one file's facts, in place, to what checks need; the sites its links lead to. A
+        page's relative links are needed only to find the link to the statement: the others are
+        dropped here, so memory does not grow with the links of every page. The result depends on
+        the file and the policy only (fold_key), so the cache keeps it."""
+        sites: set[str] = set()
         if f.local_links:
             f.local_links = self._statement_links(f)
         if f.links:
-            f.links = self._needed_links(f)
+            f.links = self._needed_links(f, sites)
         if f.requests:
             f.requests = [r._replace(url=sys.intern(r.url)) for r in f.requests if self._needed_request(r)]
-        self.files.append(f)
+        return sites
+
+    @cached_property
+    def fold_key(self) -> str:
+        """What fold() depends on besides the file: the policy, and the code that folds."""
+        import hashlib
+
+        from privacylint.cache import code_version
+
+        with open(__file__, "rb") as fh:
+            code = fh.read()
+        return hashlib.sha256(repr(self.policy).encode() + code + code_version().encode()).hexdigest()[:32]
 
     def _needed_request(self, r: Request) -> bool:
         """Third-party requests are all kept; of the site's own, those that load a script (its facts
@@ -152,7 +173,7 @@ class Site:
         return bool((self._may_name_statement(href) or "%" in href)
                     and self.local_key(page, href) == self._statement_key)
 
-    def _needed_links(self, f: FileFacts) -> list:
+    def _needed_links(self, f: FileFacts, sites: set[str]) -> list:
         """The links a check may report or needs, once their site is in the inventory: mailto
         (PL304), a query (PL401), a referrer policy (PL402), every outbound link in allowlist mode
         (PL403), a first-party link to the statement (PL302). Documentation pages link out a lot;
@@ -165,7 +186,7 @@ class Site:
             who = self.who(link.url)
             outbound = who is not None and not who.first_party
             if outbound:
-                self.outbound_sites.add(who.site)
+                sites.add(who.site)
                 if "?" in link.url or link.referrer or unsafe_page or self.policy.outbound == "allowlist":
                     keep.append(link)
             elif self.page_key_of(link.url) == self._statement_key:

@@ -52,34 +52,47 @@ def cyclic_gc_off() -> Iterator[None]:
             gc.enable()
 
 
-def extract_stream(jobs: list[Job], processes: int, cache_dir: str | None) -> Iterator[FileFacts]:
-    """FileFacts of every job, in the jobs' order. With a cache, a file whose stat signature is
-    known is taken from it at once (no read, no worker); the others go to the workers, which hash
-    them and extract only what the cache does not hold."""
+def extract_stream(jobs: list[Job], processes: int, cache_dir: str | None, fold=None,
+                   fold_key: str | None = None) -> Iterator[tuple[FileFacts, set[str] | None]]:
+    """(facts, sites) of every job, in the jobs' order. `fold(facts) -> sites` trims facts for
+    the policy (Site.fold); sites is None when no fold was given. With a cache, a file whose stat
+    signature is known is taken from it at once (no read, no worker), already folded when the
+    cache holds it folded for `fold_key`; the others go to the workers, which hash them and
+    extract only what the cache does not hold."""
     store = FactCache(cache_dir) if cache_dir else None
     try:
         signatures = [stat_signature(job.abspath, job.url) for job in jobs] if store else [None] * len(jobs)
-        known = [store.get_seen(sig) if sig else None for sig in signatures] if store else [None] * len(jobs)
-        misses = [job for job, facts in zip(jobs, known) if facts is None or facts.path != job.relpath]
+        known = store.lookup(signatures, fold_key) if store else [None] * len(jobs)
+        misses = [job for job, hit in zip(jobs, known) if hit is None or hit[0].path != job.relpath]
         results = _results(misses, processes, cache_dir)
         new: list[tuple[str, bytes]] = []
         seen: list[tuple[str, str]] = []
-        for signature, facts in zip(signatures, known):
-            if facts is not None:
-                yield facts
-                continue
-            facts, key, fresh = next(results)
-            if key and store:
-                if fresh:
-                    new.append((key, store.encode(facts)))  # before the site trims them
-                if signature:
-                    seen.append((signature, key))
-                if len(new) + len(seen) >= _BATCH:
-                    store.put_many(new, seen)
-                    new, seen = [], []
-            yield facts
+        folded: list[tuple[str, str, bytes]] = []
+        for job, signature, hit in zip(jobs, signatures, known):
+            if hit is not None and hit[0].path == job.relpath:
+                facts, sites, key = *hit, None
+                if sites is None and fold is not None and fold_key and store:
+                    key = store.key_of(signature) if signature else None
+            else:
+                facts, key, fresh = next(results)
+                sites = None
+                if key and store:
+                    if fresh:
+                        new.append((key, store.encode(facts)))  # as extracted, before it is folded
+                    if signature:
+                        seen.append((signature, key))
+            if sites is None and fold is not None:
+                sites = fold(facts)
+                if key and fold_key and store:
+                    folded.append((key, fold_key, store.encode_folded(facts, sites)))
+            if store and len(new) + len(seen) + len(folded) >= _BATCH:
+                store.put_many(new, seen)
+                store.put_folded(folded)
+                new, seen, folded = [], [], []
+            yield facts, sites
         if store:
             store.put_many(new, seen)
+            store.put_folded(folded)
     finally:
         if store:
             store.close()
