@@ -122,6 +122,7 @@ class FileFacts:
     local_links: tuple[str, ...] = ()  # hrefs of relative links that stay on the site, as written
     # but without their fragment, once each ("" for links within the page)
     base: str | None = None  # a <base href> other than the page's own URL
+    may_hide: bool = False  # the raw text could hide links (hidden, aria-hidden, display): see Site.links_to
     writes: list[StorageWrite] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
     consent_defaults: list[ConsentDefault] = field(default_factory=list)
@@ -161,13 +162,14 @@ def facts_to_data(f: FileFacts) -> list:
     return [f.path, f.kind, f.size, *([list(row) for row in getattr(f, name)] for name, _ in _ROWS),
             list(f.local_links), f.base, f.autoblock, list(f.implied), [list(c) for c in f.csp],
             list(f.referrer) if f.referrer else None, [[*key, list(value)] for key, value in f.covered.items()],
-            [list(c) for c in f.consent_config]]
+            [list(c) for c in f.consent_config], f.may_hide]
 
 
 def facts_from_data(data: list) -> FileFacts:
     """The inverse of facts_to_data; raises (TypeError, ValueError...) on anything malformed."""
     path, kind, size, *rest = data
-    rows, (local, base, autoblock, implied, csp, referrer, covered, config) = rest[:len(_ROWS)], rest[len(_ROWS):]
+    rows, (local, base, autoblock, implied, csp, referrer, covered, config, may_hide) = (rest[:len(_ROWS)],
+                                                                                       rest[len(_ROWS):])
     f = FileFacts(str(path), str(kind), int(size))
     for (name, cls), values in zip(_ROWS, rows, strict=True):
         if cls in _NESTED:  # a field that is a tuple came back as a list
@@ -179,4 +181,5 @@ def facts_from_data(data: list) -> FileFacts:
     f.referrer = tuple(referrer) if referrer else None
     f.covered = {(line, column): tuple(value) for line, column, value in covered}
     f.consent_config = [tuple(c) for c in config]
+    f.may_hide = bool(may_hide)
     return f

@@ -10,10 +10,10 @@ import sys
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from privacylint.domains import Parties, host_and_path, site_of, split_pattern
-from privacylint.extract.urls import resolve
+from privacylint.extract.urls import resolve, same_origin_relative
 from privacylint.facts import JS_LITERAL, META_REFRESH, FileFacts, Request, evidence_of, split_gate
 from privacylint.gates import Place
 from privacylint.model import Finding
@@ -247,9 +247,30 @@ class Site:
         """Whether `page` has a link a visitor can see and follow to the page whose key is
         `target`: an <a> or <area>, outside hidden, aria-hidden and display:none containers
         (extraction drops those; <link rel=privacy-policy> is for machines)."""
-        if any(link.kind in _FOLLOWABLE and self.page_key_of(link.url) == target for link in page.links):
-            return True
-        return any(self.local_key(page, href) == target for href in page.local_links)
+        found = (any(link.kind in _FOLLOWABLE and self.page_key_of(link.url) == target for link in page.links)
+                 or any(self.local_key(page, href) == target for href in page.local_links))
+        return found and (not page.may_hide or self._visibly_links_to(page, target))
+
+    def _visibly_links_to(self, page: FileFacts, target: str) -> bool:
+        """The page read again, for the links a visitor can see (extraction does not tell hidden
+        containers apart: looking for them in every page costs more than the rest of the walk)."""
+        from privacylint.decode import decode
+        from privacylint.extract.html import visible_hrefs
+
+        try:
+            with open(os.path.join(self.root, page.path), "rb") as fh:
+                text = decode(fh.read(), "page")[0]
+        except OSError:
+            return True  # it was read a moment ago: no evidence of a hidden link
+        base = page.base or self.policy.site_url + quote(page.path)
+        for href in visible_hrefs(text):
+            href = href.strip()
+            if same_origin_relative(href) and page.base is None:
+                if self.local_key(page, href.partition("#")[0]) == target:
+                    return True
+            elif (url := resolve(href, base)) and self.page_key_of(url) == target:
+                return True
+        return False
 
     def local_key(self, page: FileFacts, href: str) -> str | None:
         """The page key a relative link of `page` names (its fragment already dropped): path

@@ -72,6 +72,7 @@ def visible_text(data: bytes) -> str:
 def extract_page(text: str, url: str, facts: FileFacts) -> None:
     if len(text) > stream.STREAM_FROM:  # no tree: memory stays a small multiple of the page
         walker = _PageWalker(Source(text), url, facts)
+        facts.may_hide = "hidden" in text or "display" in text.lower()
         stream.StreamWalker(walker, _HANDLED).run(text)
         if "complianz" in text:
             walker._complianz_categories()
@@ -92,8 +93,10 @@ _STYLE_HINT = re.compile(rb"url|image-set|src|\\|&|@import")
 _HAS_BACKGROUND = re.compile(rb"background\s*=")
 _STYLED = etree.XPath("//*[@style]")
 # Containers no visitor sees or can follow a link in (a link there does not link the statement).
-_HIDDEN = etree.XPath("//*[@hidden or @aria-hidden='true' or contains(translate(@style, "
-                      "'DISPLAYNOE \t\n', 'displaynoe'), 'display:none')]")
+# Looked for only when a check needs it, in one page (visible_hrefs): in every page they cost more
+# than the rest of the walk.
+_HIDDEN_ATTR = etree.XPath("//*[@hidden or @aria-hidden='true' or self::template]")
+_DISPLAY_NONE = re.compile(r"(?:^|;)\s*display\s*:\s*none\b", re.I)
 _WITH_BACKGROUND = etree.XPath("//body[@background]|//table[@background]|//td[@background]|//th[@background]")
 _BACKGROUND = frozenset({"body", "table", "td", "th"})  # obsolete, but it still loads: found by attribute
 _WALKED = tuple(sorted(_HANDLED - _BACKGROUND))
@@ -114,7 +117,6 @@ class _PageWalker:
         self.scripts = 0
         self.referrer: str | None = None  # of the element being read
         self.inert: set = set()
-        self.hidden: set = set()  # elements inside hidden, aria-hidden or display:none containers
         self.live_noscript: set = set()
         self.directive_of: dict = {}  # element -> index of its directive in facts.directives
 
@@ -126,10 +128,7 @@ class _PageWalker:
         if b"<template" in low:
             for template in root.iter("template"):
                 self.inert.update(template.iterdescendants())
-        if b"hidden" in low or b"display" in low:
-            for container in _HIDDEN(root):
-                self.hidden.add(container)
-                self.hidden.update(container.iterdescendants())
+        self.facts.may_hide = b"hidden" in low or b"display" in low
         if b"<noscript" in low:
             for noscript in root.iter("noscript"):
                 if noscript not in self.inert:
@@ -167,8 +166,7 @@ class _PageWalker:
         if href is None:
             return True
         if same_origin_relative(href):
-            if el not in self.hidden:
-                hrefs[href.partition("#")[0]] = None
+            hrefs[href.partition("#")[0]] = None
             return True
         return False
 
@@ -317,7 +315,7 @@ class _PageWalker:
     def _on_a(self, el, where) -> None:
         href = el.get("href")
         if href:
-            self._link(href, f"<{where[0]} href{' hidden' if el in self.hidden else ''}>", where)
+            self._link(href, f"<{where[0]} href>", where)
         for raw in (el.get("ping") or "").split():
             self._request(raw, f"<{where[0]} ping>", where)
 
@@ -402,3 +400,17 @@ def _srcset(value: str) -> list[str]:
                 _, comma, token = token.partition(",")
                 expect_url = bool(comma)
     return urls
+
+
+def visible_hrefs(text: str) -> list[str]:
+    """The hrefs of the <a> and <area> elements of a page that a visitor can see and follow: not
+    inside <template>, or a `hidden`, `aria-hidden="true"` or inline `display:none` container."""
+    root = parse_html(text)
+    if root is None:
+        return []
+    hidden = set()
+    containers = list(_HIDDEN_ATTR(root))
+    containers += [el for el in _STYLED(root) if _DISPLAY_NONE.search(el.get("style") or "")]
+    for container in containers:
+        hidden.update(container.iter("a", "area"))
+    return [el.get("href") for el in root.iter("a", "area") if el.get("href") is not None and el not in hidden]

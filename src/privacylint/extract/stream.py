@@ -43,21 +43,13 @@ class Token:
         return None if self.top else self
 
 
-def _hides(el: Token) -> bool:
-    """The element hides what it holds from visitors (as html._HIDDEN decides for a tree)."""
-    style = (el.get("style") or "").lower()
-    return (el.get("hidden") is not None or el.get("aria-hidden") == "true"
-            or "display:none" in "".join(style.split()))
-
-
 class StreamWalker(HTMLParser):
     def __init__(self, walker, handled: frozenset[str]):
         super().__init__(convert_charrefs=True)
         self.w = walker
         self.handled = handled
-        self.stack: list[tuple[str, int | None, bool]] = []  # (tag, directive index or None, hides)
+        self.stack: list[tuple[str, int | None]] = []  # (tag, directive index or None)
         self.inert = 0  # open <template> elements
-        self.hiding = 0  # open hidden, aria-hidden or display:none elements
         self.in_noscript = 0
         self.pending: tuple[str, int] | None = None  # a comment directive waiting for its element
         self.hrefs: dict[str, None] = {}
@@ -85,15 +77,12 @@ class StreamWalker(HTMLParser):
         if not self.inert and (el.get("data-privacylint-ignore") is not None or self.pending):
             comment, self.pending = self.pending, None
             directive = self.w._directive(el, tag, el.get("data-privacylint-ignore"), comment)
-        hides = _hides(el)
         if tag not in _VOID:
-            self.stack.append((tag, directive, hides))
+            self.stack.append((tag, directive))
             self.inert += tag == "template"
             self.in_noscript += tag == "noscript"
-            self.hiding += hides
         if self.inert:
             return
-        self.w.hidden = {el} if self.hiding or hides else ()
         self._visit(el, tag, directive)
 
     def _visit(self, el: Token, tag: str, directive: int | None) -> None:
@@ -105,7 +94,7 @@ class StreamWalker(HTMLParser):
             if w.base != w.url:
                 w.facts.base = w.base
         # the open elements' suppressions, and the element's own (a void element is not on the stack)
-        active = tuple(sorted({d for _, d, _ in self.stack if d is not None} | ({directive} - {None})))
+        active = tuple(sorted({d for _, d in self.stack if d is not None} | ({directive} - {None})))
         mark = w._mark()
         if not w.local_anchor(tag, el, self.hrefs) and tag in self.handled:
             w._element(tag, el)
@@ -128,8 +117,7 @@ class StreamWalker(HTMLParser):
                 return
 
     def _pop(self, depth: int) -> None:
-        for tag, _, hides in self.stack[depth:]:
+        for tag, _ in self.stack[depth:]:
             self.inert -= tag == "template"
             self.in_noscript -= tag == "noscript"
-            self.hiding -= hides
         del self.stack[depth:]
