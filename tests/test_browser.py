@@ -54,7 +54,12 @@ def test_a_tracker_url_assembled_at_run_time_is_observed(tmp_path):
     found, result = observed(tmp_path, {"index.html": '<a href="/privacy/">P</a><script src="/app.js"></script>',
                                         "app.js": app})
     assert found == [("PL101", "index.html", "example.net", "observed")]
-    assert result.findings[0].message.startswith("observed in a browser: script https://tracker.example.net/t.js ")
+    assert result.findings[0].message.startswith(
+        "observed in a browser, made by https://example.org/app.js: script https://tracker.example")
+    assert " contacts tracker.example.net: a third party " in result.findings[0].message
+    assert result.inventory["observed"][0]["initiators"] == {
+        "https://tracker.example.net/t.js": "https://example.org/app.js"}
+    assert [c["how"] for c in result.inventory["collectors"]] == [["script"]]
     assert result.observed_pages == 2
 
 

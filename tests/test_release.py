@@ -171,6 +171,8 @@ def test_the_documented_action_step_uses_the_action_s_inputs():
     (step,) = [s for s in workflow["jobs"]["privacylint"]["steps"] if s.get("uses", "").startswith("./")]
     action = YAML(typ="safe").load((REPO / "action.yml").read_text(encoding="utf-8"))
     assert step["uses"] == "./.privacylint" and set(step["with"]) <= set(action["inputs"])
+    (browser_step,) = YAML(typ="safe").load(_block("To add the browser pass", "yaml"))
+    assert browser_step["with"]["browser"] is True and set(browser_step["with"]) <= set(action["inputs"])
     checkout = workflow["jobs"]["privacylint"]["steps"][0]
     assert checkout["uses"].startswith("actions/checkout@") and checkout["with"]["submodules"] is True
 

@@ -13,9 +13,9 @@ from typing import NamedTuple
 JS_LOAD = "JavaScript load"
 JS_LITERAL = "JavaScript URL literal"
 META_REFRESH = "<meta refresh>"
-OBSERVED = "observed in a browser:"  # the kind of a request a browser made (--browser), before its type
+OBSERVED = "observed in a browser"  # the kind of a request a browser made (--browser): "...: script"
 OBSERVED_WRITE = "a browser loading the page"  # the api of a storage write a browser saw (--browser)
-HAR = "recorded in a HAR:"  # the same, read from a HAR file (--har)
+HAR = "recorded in a HAR"  # the same, read from a HAR file (--har)
 HAR_WRITE = "a recorded browser session (HAR)"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from privacylint.facts import JS_LITERAL, JS_LOAD, META_REFRESH
+from privacylint.facts import HAR, JS_LITERAL, JS_LOAD, META_REFRESH, OBSERVED
 from privacylint.gates import AUTO, gate_of
 
 # How a request is made -> the words a privacy reviewer uses. First matching prefix wins.
@@ -28,10 +28,20 @@ def inventory(site) -> dict:
             "consent_managers": site.consent_managers_on(None)}
 
 
+# What a browser says it loaded (Playwright's resource types, HAR's _resourceType) -> the same words.
+_OBSERVED_HOW = {"script": "script", "stylesheet": "CSS", "image": "image", "font": "font", "media": "media",
+                 "document": "frame", "sub_frame": "frame", "iframe": "frame", "xhr": "JS-injected",
+                 "fetch": "JS-injected", "ping": "ping", "beacon": "ping", "websocket": "JS-injected"}
+
+
 def how_contacted(evidence: str, url: str | None) -> str:
     if url is None:
         return "snippet"
     kind = evidence[: len(evidence) - len(url)].strip()
+    for prefix in (OBSERVED, HAR):
+        if kind.startswith(prefix):
+            observed = kind.rpartition(": ")[2].strip()
+            return _OBSERVED_HOW.get(observed, observed or "request")
     return next((word for prefix, word in _HOW if kind.startswith(prefix)), kind.strip("<>") or "request")
 
 

@@ -70,6 +70,7 @@ class Observed:
 
     url: str
     requests: list[tuple[str, str]] = field(default_factory=list)  # (url, resource type), other origins
+    initiators: dict[str, str] = field(default_factory=dict)  # request URL -> the script that made it
     cookies: list[str] = field(default_factory=list)
     local: list[str] = field(default_factory=list)
     session: list[str] = field(default_factory=list)
@@ -174,6 +175,7 @@ async def _load(browser, root: str, site_url: str, page: FileFacts, options: Bro
 
     await context.route("**/*", route)
     tab = await context.new_page()
+    await _record_initiators(context, tab, seen)
     try:
         await tab.goto(url, wait_until="load", timeout=options.timeout * 1000)
         await tab.wait_for_timeout(_SETTLE_MS)
@@ -186,6 +188,25 @@ async def _load(browser, root: str, site_url: str, page: FileFacts, options: Bro
     finally:
         await context.close()
     return seen
+
+
+async def _record_initiators(context, tab, seen: Observed) -> None:
+    """Which script made each request, where Chromium says (DevTools protocol: the initiator's
+    URL, or the top frame of its call stack)."""
+    try:
+        cdp = await context.new_cdp_session(tab)
+        await cdp.send("Network.enable")
+    except Exception:  # noqa: BLE001 - a browser without the protocol: no initiators, the rest stands
+        return
+
+    def on_request(params: dict) -> None:
+        initiator = params.get("initiator") or {}
+        frames = (initiator.get("stack") or {}).get("callFrames") or []
+        script = next((f.get("url") for f in frames if f.get("url")), None) or initiator.get("url")
+        if script:
+            seen.initiators.setdefault(params["request"]["url"], script)
+
+    cdp.on("Network.requestWillBeSent", on_request)
 
 
 async def _accept_all(tab, context, seen: Observed) -> None:
@@ -244,7 +265,9 @@ def apply(site, observed: dict[str, Observed], har: bool = False) -> list[str]:
             known = static.get(url)
             if known is not None and known.gate is None and not known.noscript or url in in_files:
                 continue  # the markup (or a stylesheet or script) says the same: that fact stands, with its line
-            page.requests.append(Request(url, f"{HAR if har else OBSERVED} {kind}", 0, None))
+            made_by = seen.initiators.get(url)
+            by = f", made by {made_by}" if made_by and made_by != seen.url else ""
+            page.requests.append(Request(url, f"{HAR if har else OBSERVED}{by}: {kind}", 0, None))
         written = {(w.storage, w.name) for w in page.writes}
         for storage, names in (("cookie", seen.cookies), ("local", seen.local), ("session", seen.session)):
             for name in names:
@@ -256,6 +279,7 @@ def apply(site, observed: dict[str, Observed], har: bool = False) -> list[str]:
 def inventory(observed: dict[str, Observed]) -> list[dict]:
     """Per page loaded: what it contacted and wrote before consent, and what accepting added."""
     return [{"page": path, "url": seen.url, "before_consent": sorted({u for u, _ in seen.requests}),
+             "initiators": {u: seen.initiators[u] for u in sorted(seen.initiators) if u in {r for r, _ in seen.requests}},
              "cookies": seen.cookies, "local_storage": seen.local, "session_storage": seen.session,
              "accepted_by": seen.accepted_by, "after_consent": seen.after_consent,
              **({"error": seen.error} if seen.error else {})}
