@@ -158,6 +158,8 @@ def work(job: Job) -> tuple[FileFacts, str | None, bool]:
     """(facts, their cache key or None, whether they are new to the cache)."""
     facts, data = read_file(job.abspath, job.relpath, job.max_size)
     if data is None:
+        if facts.size > _TRIM_AFTER:  # a data script over the size cap was read whole to be recognised
+            _trim()
         return facts, None, False
     key = entry_key(data, job.url) if _cache else None
     if key:
@@ -165,4 +167,28 @@ def work(job: Job) -> tuple[FileFacts, str | None, bool]:
         if cached is not None and cached.path == job.relpath:
             return cached, key, False
     extract_data(data, job.url, facts)
+    if facts.size > _TRIM_AFTER:
+        _trim()
     return facts, key, key is not None
+
+
+_TRIM_AFTER = 1024 * 1024  # bytes: after a file this large, freed memory goes back to the system
+
+
+def _trim() -> None:
+    """A large page's tree (libxml2, several times the page) is freed to the C heap, which keeps
+    it: a worker's memory would stay at its largest page. glibc's malloc_trim hands it back."""
+    global _libc
+    if _libc is None:
+        try:
+            import ctypes
+
+            _libc = ctypes.CDLL("libc.so.6")
+            _libc.malloc_trim  # noqa: B018 - glibc only; elsewhere nothing to do
+        except (OSError, AttributeError):
+            _libc = False
+    if _libc:
+        _libc.malloc_trim(0)
+
+
+_libc = None
