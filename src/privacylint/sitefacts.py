@@ -139,9 +139,7 @@ class SiteClues:
         return "/" + rest if self._has_page(rest) else None
 
     def _has_page(self, rest: str) -> bool:
-        rest = rest.strip("/")
-        candidates = [rest, f"{rest}/index.html", f"{rest}.html"] if rest else ["index.html"]
-        return any(os.path.isfile(os.path.join(self.root, c)) and c.endswith((".html", ".htm")) for c in candidates)
+        return self._page_file(rest) is not None
 
     def _pages(self) -> list[str]:
         found = []
@@ -151,7 +149,8 @@ class SiteClues:
             found += [f if rel == "." else f"{rel}/{f}" for f in sorted(files) if f.endswith((".html", ".htm"))]
         return found
 
-    def _statement_file(self, page: str) -> str | None:
+    def _page_file(self, page: str) -> str | None:
+        """The build file of a URL path on site.url: /a/, /a and /a.html name a/index.html or a.html."""
         rest = page.strip("/")
         for c in ([rest, f"{rest}/index.html", f"{rest}.html"] if rest else ["index.html"]):
             if os.path.isfile(os.path.join(self.root, c)) and c.endswith((".html", ".htm")):
@@ -159,7 +158,7 @@ class SiteClues:
         return None
 
     def contact(self, site_url: str, page: str) -> str | None:
-        rel = self._statement_file(page)
+        rel = self._page_file(page)
         tree = self._tree(rel) if rel else None
         if tree is None:
             return None
@@ -172,7 +171,7 @@ class SiteClues:
     def statement_text(self, site_url: str, page: str) -> str | None:
         from privacylint.extract.html import visible_text
 
-        rel = self._statement_file(page)
+        rel = self._page_file(page)
         if rel is None:
             return None
         try:
