@@ -1,22 +1,66 @@
 """URL -> host -> site (registrable domain) -> first or third party. Offline, always.
 
 The Public Suffix List is the snapshot bundled with tldextract, private suffixes included, so
-alice.github.io and bob.github.io are different sites (design.md, "Site and party").
+alice.github.io and bob.github.io are different sites (design.md, "Site and party"). The list is
+read from that file and matched here, by the list's own algorithm (publicsuffix.org/list: the
+longest matching rule, `*.` wildcards, `!` exceptions; a name no rule covers has no public
+suffix, as tldextract decides): importing tldextract itself imports requests, filelock and idna,
+0.2 s of every run's start-up. A test compares the two on every rule of the list.
 """
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
+from importlib.util import find_spec
 
 from ada_url import URL
 
 
 @lru_cache(maxsize=1)
-def _psl():
-    """tldextract's bundled list, offline; imported on first use (it imports requests: 0.1 s)."""
-    import tldextract
+def _rules() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(exact rules, wildcard rules without `*.`, exception rules without `!`), ASCII and
+    punycode forms both (hosts arrive as the browser's punycode)."""
+    spec = find_spec("tldextract")
+    path = os.path.join(os.path.dirname(spec.origin), ".tld_set_snapshot")
+    exact, wild, exceptions = set(), set(), set()
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            rule = line.split()[0].lower() if line.split() else ""
+            if not rule or rule.startswith("//"):
+                continue
+            for form in _forms(rule):
+                if form.startswith("!"):
+                    exceptions.add(form[1:])
+                elif form.startswith("*."):
+                    wild.add(form[2:])
+                else:
+                    exact.add(form)
+    return frozenset(exact), frozenset(wild), frozenset(exceptions)
 
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+
+def _forms(rule: str):
+    yield rule
+    if not rule.isascii():
+        prefix = "!" if rule.startswith("!") else "*." if rule.startswith("*.") else ""
+        try:
+            yield prefix + ".".join(label if label.isascii() else label.encode("idna").decode("ascii")
+                                    for label in rule[len(prefix):].split("."))
+        except UnicodeError:
+            pass
+
+
+def _suffix_labels(labels: list[str]) -> int:
+    """How many of the last labels are the public suffix; 0 when no rule covers the name."""
+    exact, wild, exceptions = _rules()
+    count = len(labels)
+    for start in range(count):
+        name = ".".join(labels[start:]).lower()
+        if name in exceptions:
+            return count - start - 1
+        if name in exact or (start + 1 < count and ".".join(labels[start + 1:]).lower() in wild):
+            return count - start
+    return 0
 
 
 def parse_url(url: str):
@@ -43,14 +87,20 @@ def host_and_path(url: str) -> tuple[str | None, str]:
 
 
 @lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def site_of(host: str) -> str:
-    """Registrable domain of a host; a host that is itself a public suffix or an IP is its own site."""
-    return _psl()(host).top_domain_under_public_suffix or host
+    """Registrable domain of a host; a host that is itself a public suffix, or that no rule
+    covers (an IP, localhost, an unknown TLD), is its own site."""
+    labels = host.rstrip(".").split(".")
+    suffix = _suffix_labels(labels)
+    if not suffix or suffix >= len(labels) or not labels[-suffix - 1]:
+        return host
+    return ".".join(labels[-suffix - 1:])
 
 
 def is_public_suffix(name: str) -> bool:
-    ext = _psl()(name)
-    return not ext.domain and bool(ext.suffix)
+    labels = name.rstrip(".").split(".")
+    return _suffix_labels(labels) == len(labels)
 
 
 def host_matches(host: str, pattern: str) -> bool:
