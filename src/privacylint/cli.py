@@ -86,63 +86,6 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def init_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="privacylint init",
-        description="Draft rules.yaml from what the built site does and what its statement says; each entry "
-                    "is commented with its evidence. With --diff, show how an existing rules.yaml differs.",
-        epilog="Exit codes: 0 drafted (with --diff: no difference), 1 --diff found differences, 2 usage error.")
-    p.add_argument("site", metavar="SITE", help="the built site directory (e.g. _site)")
-    p.add_argument("--url", help="the site's public URL (default: from the build: canonical link, og:url, "
-                                 "sitemap.xml, CNAME, feed)")
-    p.add_argument("--statement", metavar="PATH", help="URL path of the privacy statement (default: found by "
-                                                       "its link text or path)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write the draft here (default: standard output)")
-    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
-    p.add_argument("--diff", action="store_true", help="compare with the existing rules file (--rules, or "
-                                                       "rules.yaml searched upward) as a unified diff")
-    p.add_argument("--rules", metavar="FILE", help="the existing rules file, for --diff")
-    p.add_argument("--source", metavar="DIR", help="the site's source tree: comments give source lines")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N", help="extraction processes")
-    p.add_argument("--no-cache", action="store_true", help="extract every file; neither read nor write the cache")
-    return p
-
-
-def _init(args: argparse.Namespace) -> int:
-    from privacylint.cache import default_dir as default_cache_dir
-    from privacylint.draft import DraftError, diff, draft
-    from privacylint.engine import Options
-    from privacylint.report.common import groups
-
-    _check_sites([args.site])
-    if args.output and os.path.exists(args.output) and not args.force and not args.diff:
-        raise UsageError(f"{args.output} exists; privacylint init never overwrites it without --force "
-                         "(or compare with it: privacylint init SITE --diff --rules FILE)")
-    if args.source and not os.path.isdir(args.source):
-        raise UsageError(f"--source {args.source} is not a directory")
-    options = Options(jobs=max(1, args.jobs), source=args.source,
-                      cache_dir=None if args.no_cache else str(default_cache_dir()))
-    try:
-        drafted = draft(args.site, args.url, args.statement, options)
-    except DraftError as err:
-        raise UsageError(str(err)) from None
-    if args.diff:
-        changes = diff(_rules_path(args.rules), drafted, args.site, options)
-        _print(changes)
-        return EXIT_FINDINGS if changes else EXIT_OK
-    if args.output:
-        _write(args.output, drafted.text)
-    else:
-        _print(drafted.text)
-    remaining = len(groups(drafted.remaining.findings))
-    _err(f"privacylint init: drafted {drafted.collectors} collector{'s' if drafted.collectors != 1 else ''}, "
-         f"{drafted.cookies} cookie{'s' if drafted.cookies != 1 else ''}"
-         + (f"; {remaining} problem{'s' if remaining != 1 else ''} remain that rules.yaml cannot fix: run "
-            f"privacylint {args.site}" + (f" --rules {args.output}" if args.output else "") if remaining else
-            "; nothing else to fix") + ".")
-    return EXIT_OK
-
-
 class Terminated(BaseException):
     """SIGTERM (kill, CI cancellation, a supervisor): stop like Ctrl-C, workers included."""
 
@@ -154,9 +97,14 @@ def _on_sigterm(signum, frame):
 def main(argv: list[str] | None = None) -> int:
     _safe_streams()
     argv = sys.argv[1:] if argv is None else argv
-    command = _init if argv[:1] == ["init"] else _main
+    if argv[:1] == ["init"]:
+        from privacylint.init_cli import init_parser, run_init
+
+        command, parser, argv = run_init, init_parser(), argv[1:]
+    else:
+        command, parser = _main, build_parser()
     try:
-        args = (init_parser().parse_args(argv[1:]) if command is _init else build_parser().parse_args(argv))
+        args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
