@@ -78,7 +78,10 @@ def crawl(url: str, folder: str, statement: str | None, limits: CrawlLimits, ses
             target = target and target.split("#")[0]
             if target and target not in seen and state.inside(target):
                 seen.add(target)
-                queue.append(target) if _looks_like_page(target) else state.assets.append(target)
+                if _looks_like_page(target):
+                    queue.append(target)
+                else:
+                    state.assets.append(target)
     for asset in state.assets:
         if not state.within_bounds(asset=True):
             break
