@@ -44,8 +44,11 @@ def _fresh_clone(dest: Path) -> Path:
                 (dest / path).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(REPO / path, dest / path)
         subprocess.run(["git", "add", "-A"], cwd=dest, check=True, capture_output=True)
-    else:
+    else:  # a checkout without git: the files, made a repository (pre-commit wants one)
         shutil.copytree(REPO, dest, ignore=shutil.ignore_patterns(".venv", "wheelhouse", ".corpus", "build"))
+        for args in (["init", "-q", "-b", "main"], ["add", "-A"],
+                     ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "checkout"]):
+            subprocess.run(["git", *args], cwd=dest, check=True, capture_output=True)
     return dest
 
 
