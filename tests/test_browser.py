@@ -147,3 +147,17 @@ def test_accepting_through_the_consent_manager_shows_what_the_gate_held_back(tmp
     home = next(p for p in result.inventory["observed"] if p["page"] == "index.html")
     assert home["before_consent"] == [] and home["accepted_by"] == ["cookieconsent"]
     assert home["after_consent"] == ["https://www.googletagmanager.com/gtag/js?id=G-1", "cookie:_ga"]
+
+
+def test_a_browser_that_cannot_start_is_exit_2_with_how_to_get_one(tmp_path, monkeypatch, capsys):
+    from privacylint import cli
+
+    make_site(tmp_path / "_site", {"index.html": '<a href="/privacy/">P</a>', "privacy/index.html": PRIVACY})
+    (tmp_path / "rules.yaml").write_text(RULES)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PRIVACYLINT_BROWSER", str(tmp_path / "no-such-chromium"))
+    assert cli.main(["_site", "--browser", "--no-cache"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"privacylint: --browser could not start {tmp_path / 'no-such-chromium'}: ")
+    assert cli.main(["_site", "--browser-live"]) == 2
+    assert "--browser-pages and --browser-live apply to --browser" in capsys.readouterr().err
