@@ -1,10 +1,12 @@
 """Extraction in a process pool: in parallel, in path order, streamed, and never outliving the run.
 
-Workers are forked, read their files, and return one compact FileFacts each; the parent folds
-them into the site as they arrive (imap, in chunks), so no list of every fact of every page is
-built. With a cache, the parent first looks files up by stat signature (no read at all); a worker
-hashes the bytes of the others and returns the cached facts when the content key is known; new
-facts come back with their key and the parent stores them (one writer).
+Workers are forked (with the site), read their files, fold each one's facts for the policy
+(Site.fold: what checks need, a fraction of what a page holds) and return them with their cache
+entries already encoded; the parent takes them into the site as they arrive (imap, in chunks), so
+no list of every fact of every page is built and the parent's share of the work stays small.
+With a cache, the parent first looks files up by stat signature (no read at all); a worker hashes
+the bytes of the others and returns the cached facts when the content key is known; the parent
+stores what is new (one writer).
 
 Shutdown: workers ask the kernel to kill them when the parent dies (PR_SET_PDEATHSIG), ignore
 Ctrl-C (the parent handles it and terminates them), and run with the cyclic GC off: facts are
@@ -31,6 +33,7 @@ PARALLEL_FROM = 48  # below this many files a pool costs more than it saves
 _BATCH = 256  # cache entries written per transaction
 
 _cache: FactCache | None = None  # a worker's own connection
+_folding = None  # (Site.fold, fold key or None) of the run: workers fold what they extract
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
@@ -59,7 +62,9 @@ def extract_stream(jobs: list[Job], processes: int, cache_dir: str | None, fold=
     signature is known is taken from it at once (no read, no worker), already folded when the
     cache holds it folded for `fold_key`; the others go to the workers, which hash them and
     extract only what the cache does not hold."""
+    global _folding
     store = FactCache(cache_dir) if cache_dir else None
+    _folding = (fold, fold_key if store else None) if fold is not None else None  # workers fork with it
     try:
         signatures = [stat_signature(job.abspath, job.url) for job in jobs] if store else [None] * len(jobs)
         known = store.lookup(signatures, fold_key) if store else [None] * len(jobs)
@@ -74,13 +79,14 @@ def extract_stream(jobs: list[Job], processes: int, cache_dir: str | None, fold=
                 if sites is None and fold is not None and fold_key and store:
                     key = store.key_of(signature) if signature else None
             else:
-                facts, key, fresh = next(results)
-                sites = None
+                facts, key, raw, sites, folded_entry = next(results)
                 if key and store:
-                    if fresh:
-                        new.append((key, store.encode(facts)))  # as extracted, before it is folded
+                    if raw is not None:
+                        new.append((key, raw))
                     if signature:
                         seen.append((signature, key))
+                    if folded_entry is not None:
+                        folded.append((key, fold_key, folded_entry))
             if sites is None and fold is not None:
                 sites = fold(facts)
                 if key and fold_key and store:
@@ -94,11 +100,12 @@ def extract_stream(jobs: list[Job], processes: int, cache_dir: str | None, fold=
             store.put_many(new, seen)
             store.put_folded(folded)
     finally:
+        _folding = None
         if store:
             store.close()
 
 
-def _results(jobs: list[Job], processes: int, cache_dir: str | None) -> Iterator[tuple[FileFacts, str | None, bool]]:
+def _results(jobs: list[Job], processes: int, cache_dir: str | None) -> Iterator[tuple]:
     if processes <= 1 or len(jobs) < PARALLEL_FROM:
         yield from _inline(jobs, cache_dir)
         return
@@ -119,7 +126,7 @@ def _results(jobs: list[Job], processes: int, cache_dir: str | None) -> Iterator
         pool.join()
 
 
-def _inline(jobs: list[Job], cache_dir: str | None) -> Iterator[tuple[FileFacts, str | None, bool]]:
+def _inline(jobs: list[Job], cache_dir: str | None) -> Iterator[tuple]:
     global _cache
     _cache = FactCache(cache_dir) if cache_dir else None
     try:
@@ -154,7 +161,20 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def work(job: Job) -> tuple[FileFacts, str | None, bool]:
+def work(job: Job) -> tuple[FileFacts, str | None, bytes | None, set[str] | None, bytes | None]:
+    """(facts, their cache key or None, their cache entry when new, the sites their links lead
+    to and their folded cache entry when the run folds). The worker encodes and folds (Site.fold,
+    forked with the site): the parent only stores, and unpickles facts already trimmed."""
+    facts, key, fresh = _extract(job)
+    raw = FactCache.encode(facts) if key and fresh else None  # as extracted, before it is folded
+    if _folding is None:
+        return facts, key, raw, None, None
+    fold, fold_key = _folding
+    sites = fold(facts)
+    return facts, key, raw, sites, FactCache.encode_folded(facts, sites) if key and fold_key else None
+
+
+def _extract(job: Job) -> tuple[FileFacts, str | None, bool]:
     """(facts, their cache key or None, whether they are new to the cache)."""
     facts, data = read_file(job.abspath, job.relpath, job.max_size)
     if data is None:
