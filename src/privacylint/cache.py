@@ -107,27 +107,17 @@ class FactCache:
             pass
         return None
 
-    def key_of(self, signature: str) -> str | None:
-        """The content key a stat signature was last read as."""
-        if self.db is None:
-            return None
-        try:
-            row = self.db.execute("SELECT key FROM seen WHERE sig = ?", (signature,)).fetchone()
-        except sqlite3.DatabaseError:
-            self._reset()
-            return None
-        return row[0] if row else None
-
-    def lookup(self, signatures: list[str | None], fold: str | None) -> list[tuple[FileFacts, set | None] | None]:
-        """For each stat signature: (facts, their sites) folded for `fold` (the policy) when the
-        cache has them so, else (facts as extracted, None), else None. Batched: one query per 500."""
+    def lookup(self, signatures: list[str | None], fold: str | None) -> list[tuple[FileFacts, set | None, str] | None]:
+        """For each stat signature: (facts, their sites, content key) folded for `fold` (the
+        policy) when the cache has them so, else (facts as extracted, None, key), else None.
+        Batched: one query per 500."""
         found: dict[str, tuple] = {}
         known = [s for s in signatures if s]
         try:
             for start in range(0, len(known) if self.db is not None else 0, 500):
                 chunk = known[start:start + 500]
                 found.update((row[0], row[1:]) for row in self.db.execute(
-                    "SELECT seen.sig, folded.data, CASE WHEN folded.data IS NULL THEN facts.data END FROM seen "
+                    "SELECT seen.sig, seen.key, folded.data, CASE WHEN folded.data IS NULL THEN facts.data END FROM seen "
                     "LEFT JOIN folded ON folded.key = seen.key AND folded.fold = ? "
                     "LEFT JOIN facts ON facts.key = seen.key "
                     f"WHERE seen.sig IN ({','.join('?' * len(chunk))})", [fold or "", *chunk]))
@@ -137,13 +127,13 @@ class FactCache:
         return [self._decode(*found[s]) if s in found else None for s in signatures]
 
     @staticmethod
-    def _decode(folded: bytes | None, raw: bytes | None) -> tuple[FileFacts, set | None] | None:
+    def _decode(key: str, folded: bytes | None, raw: bytes | None) -> tuple[FileFacts, set | None, str] | None:
         try:
             if folded is not None:
                 data = json.loads(zlib.decompress(folded))
-                return facts_from_data(data["f"]), set(map(str, data["o"]))
+                return facts_from_data(data["f"]), set(map(str, data["o"])), key
             if raw is not None:
-                return facts_from_data(json.loads(zlib.decompress(raw))), None
+                return facts_from_data(json.loads(zlib.decompress(raw))), None, key
         except Exception:  # noqa: BLE001 - a malformed entry of any shape is a miss
             pass
         return None

@@ -75,9 +75,7 @@ def extract_stream(jobs: list[Job], processes: int, cache_dir: str | None, fold=
         folded: list[tuple[str, str, bytes]] = []
         for job, signature, hit in zip(jobs, signatures, known):
             if hit is not None and hit[0].path == job.relpath:
-                facts, sites, key = *hit, None
-                if sites is None and fold is not None and fold_key and store:
-                    key = store.key_of(signature) if signature else None
+                facts, sites, key = hit
             else:
                 facts, key, raw, sites, folded_entry = next(results)
                 if key and store:
