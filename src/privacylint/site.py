@@ -245,8 +245,8 @@ class Site:
 
     def links_to(self, page: FileFacts, target: str) -> bool:
         """Whether `page` has a link a visitor can see and follow to the page whose key is
-        `target`: an <a> or <area>, outside hidden, aria-hidden and display:none containers
-        (extraction drops those; <link rel=privacy-policy> is for machines)."""
+        `target`: an <a> or <area> (<link rel=privacy-policy> is for machines), outside hidden,
+        aria-hidden and display:none containers (a page that could have one is read again)."""
         found = (any(link.kind in _FOLLOWABLE and self.page_key_of(link.url) == target for link in page.links)
                  or any(self.local_key(page, href) == target for href in page.local_links))
         return found and (not page.may_hide or self._visibly_links_to(page, target))

@@ -72,7 +72,7 @@ def visible_text(data: bytes) -> str:
 def extract_page(text: str, url: str, facts: FileFacts) -> None:
     if len(text) > stream.STREAM_FROM:  # no tree: memory stays a small multiple of the page
         walker = _PageWalker(Source(text), url, facts)
-        facts.may_hide = "hidden" in text or "display" in text.lower()
+        facts.may_hide = _may_hide(text.encode("utf-8", "surrogatepass").lower())
         stream.StreamWalker(walker, _HANDLED).run(text)
         if "complianz" in text:
             walker._complianz_categories()
@@ -97,6 +97,14 @@ _STYLED = etree.XPath("//*[@style]")
 # than the rest of the walk.
 _HIDDEN_ATTR = etree.XPath("//*[@hidden or @aria-hidden='true' or self::template]")
 _DISPLAY_NONE = re.compile(r"(?:^|;)\s*display\s*:\s*none\b", re.I)
+_DISPLAY_NONE_TEXT = re.compile(rb"display\s*:\s*none")
+
+
+def _may_hide(low: bytes) -> bool:
+    """Whether a page (its lower-cased bytes) could hide a link from visitors the way
+    visible_hrefs looks for: a hidden or aria-hidden attribute, or display:none. <template> needs
+    no look: the walk never records its links."""
+    return b"hidden" in low or (b"none" in low and _DISPLAY_NONE_TEXT.search(low) is not None)
 _WITH_BACKGROUND = etree.XPath("//body[@background]|//table[@background]|//td[@background]|//th[@background]")
 _BACKGROUND = frozenset({"body", "table", "td", "th"})  # obsolete, but it still loads: found by attribute
 _WALKED = tuple(sorted(_HANDLED - _BACKGROUND))
@@ -128,7 +136,7 @@ class _PageWalker:
         if b"<template" in low:
             for template in root.iter("template"):
                 self.inert.update(template.iterdescendants())
-        self.facts.may_hide = b"hidden" in low or b"display" in low
+        self.facts.may_hide = _may_hide(low)
         if b"<noscript" in low:
             for noscript in root.iter("noscript"):
                 if noscript not in self.inert:
