@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from importlib import import_module
 
 FORMAT_NAMES = ("text", "concise", "json", "github", "sarif", "junit", "markdown", "html")
-FOR_PEOPLE = ("text", "markdown", "html")  # these lead with the inventory, which `--quiet` leaves out
+QUIET = ("text", "markdown")  # they lead with the inventory, which `--quiet` leaves out (html is the inventory's report)
 _MODULE = {"json": "json_format"}
 
 
@@ -32,7 +32,7 @@ FORMATS = _Formats()
 
 
 def render(name: str, result, quiet: bool = False) -> str:
-    """The report `name` of `result`; `quiet` drops the inventory from the reports for people."""
-    if name in FOR_PEOPLE:
+    """The report `name` of `result`; `quiet` drops the inventory from text and markdown."""
+    if name in QUIET:
         return FORMATS[name](result, quiet=quiet)
     return FORMATS[name](result)

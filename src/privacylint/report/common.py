@@ -42,11 +42,6 @@ def groups(findings: list[Finding], same_origin_only: bool = False) -> list[Grou
     return [Group(members[0], members) for members in found.values()]
 
 
-def grouped_by_origin(findings: list[Finding]) -> list[tuple[Finding, list[Finding]]]:
-    """Findings that a shared source line produced on many pages, once each: (first, all)."""
-    return [(g.first, g.members) for g in groups(findings, same_origin_only=True)]
-
-
 def more_pages(members: list[Finding]) -> str:
     others = len(members) - 1
     return f" (and {others} more built page{'s' if others != 1 else ''})" if others else ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from privacylint.model import Result
 from privacylint.printable import printable
-from privacylint.report.common import grouped_by_origin, more_pages
+from privacylint.report.common import groups, more_pages
 
 _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
@@ -24,7 +24,7 @@ def escape_property(text: str) -> str:
 
 def render(result: Result) -> str:
     out = []
-    for f, members in grouped_by_origin(result.findings):
+    for f, members in groups(result.findings, same_origin_only=True):
         where = f.primary
         props = [f"file={escape_property(where.path)}"]
         if where.line:

@@ -42,7 +42,7 @@ def escape(text: str) -> str:
     return _escape(printable(text))
 
 
-def render(result: Result, quiet: bool = False) -> str:
+def render(result: Result) -> str:
     found = groups(result.findings)
     parts = [f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
              f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'

@@ -16,7 +16,7 @@ from privacylint import __version__
 from privacylint.checks import REGISTRY
 from privacylint.explain import readme
 from privacylint.model import Finding, Location, Result
-from privacylint.report.common import grouped_by_origin, more_pages
+from privacylint.report.common import groups, more_pages
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _FAMILIES = {"0": "input", "1": "third-parties", "2": "cookies", "3": "statement", "4": "links",
@@ -72,7 +72,7 @@ def render(result: Result) -> str:
         if all(m.SPEC.id != f.check for m in modules):
             modules.append(next(m for m in REGISTRY if m.SPEC.id == f.check))
     index = {m.SPEC.id: i for i, m in enumerate(modules)}
-    results = [_result(f, members, index) for f, members in grouped_by_origin(result.findings)]
+    results = [_result(f, members, index) for f, members in groups(result.findings, same_origin_only=True)]
     for s in result.suppressed:
         kind = "inSource" if s.kind == "inline" else "external"
         results.append(_result(s.finding, [s.finding], index,
