@@ -88,7 +88,7 @@ def _run(roots: list[str], policy: Policy, options: Options) -> Result:
         for har in options.har:
             from privacylint import observe
 
-            result.notes += observe.apply(site, observe.from_har(har, policy.site_url), har=True)
+            result.notes += observe.apply(site, observe.from_har(har, site), har=True)
         sites.append(site)
         for module in modules:
             if not getattr(module, "AUDITS_SUPPRESSIONS", False):

@@ -253,8 +253,9 @@ def apply(site, observed: dict[str, Observed], har: bool = False) -> list[str]:
     could not be loaded)."""
     notes = []
     in_files = {r.url for f in site.files if f.kind != "page" for r in f.requests if r.gate is None}
+    by_path = {f.path: f for f in site.files}
     for path, seen in sorted(observed.items()):
-        page = next((f for f in site.files if f.path == path), None)
+        page = by_path.get(path)
         if page is None:
             continue
         if seen.error:
@@ -287,7 +288,7 @@ def inventory(observed: dict[str, Observed]) -> list[dict]:
 
 
 
-def from_har(path: str, site_url: str) -> dict[str, Observed]:
+def from_har(path: str, site) -> dict[str, Observed]:
     """A HAR 1.2 file (browser devtools, Playwright, another scanner) as observed facts: per page
     it covers, the requests to other origins and the cookies the responses set. Record it before
     accepting anything: every entry counts as made before consent."""
@@ -300,7 +301,7 @@ def from_har(path: str, site_url: str) -> dict[str, Observed]:
         entries = log["entries"]
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise BrowserError(f"--har {path}: not a HAR 1.2 file ({type(err).__name__}: {err})") from None
-    origin = _origin(site_url)
+    origin = _origin(site.policy.site_url)
     found: dict[str, Observed] = {}
     for entry in entries:
         try:
@@ -310,10 +311,11 @@ def from_har(path: str, site_url: str) -> dict[str, Observed]:
             kind = entry.get("_resourceType", "request")
         except (KeyError, TypeError, AttributeError):
             continue
-        rel = _build_path(page_url, site_url)
-        if rel is None:
-            continue
-        seen = found.setdefault(rel, Observed(page_url))
+        key = site.page_key_of(page_url)
+        page = site.pages.get(key) if key is not None else None
+        if page is None:
+            continue  # a page of another site, or one the build does not have
+        seen = found.setdefault(page.path, Observed(page_url))
         if _origin(url) != origin:
             seen.requests.append((url, kind))
         for header in headers:
@@ -323,12 +325,3 @@ def from_har(path: str, site_url: str) -> dict[str, Observed]:
                     seen.cookies.append(name)
     return found
 
-
-def _build_path(url: str, site_url: str) -> str | None:
-    """The build file of a page URL on site.url: /a/ -> a/index.html."""
-    base = urlsplit(site_url)
-    parts = urlsplit(url)
-    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or not parts.path.startswith(base.path):
-        return None
-    rest = unquote(parts.path[len(base.path):])
-    return rest + "index.html" if not rest or rest.endswith("/") else rest
