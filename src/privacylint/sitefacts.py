@@ -16,9 +16,8 @@ import re
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from lxml import etree
-from lxml import html as lxml_html
-
+from privacylint.decode import decode
+from privacylint.extract.html import parse_html
 from privacylint.extract.urls import resolve
 
 # Link texts and paths that name a privacy statement (English, German, French, Spanish, Portuguese,
@@ -44,9 +43,8 @@ class SiteClues:
             if not os.path.isfile(path) or os.path.getsize(path) > _MAX_READ:
                 return None
             with open(path, "rb") as fh:
-                data = fh.read()
-            return lxml_html.fromstring(data) if data.strip() else None
-        except (OSError, etree.ParserError, ValueError):
+                return parse_html(decode(fh.read(), "page")[0])  # as the extraction reads pages
+        except OSError:
             return None
 
     def _home(self):
@@ -117,7 +115,7 @@ class SiteClues:
         home = self._home()
         if home is not None:
             for a in home.iter("a"):
-                href, text = a.get("href") or "", " ".join(a.text_content().split())
+                href, text = a.get("href") or "", " ".join("".join(a.itertext()).split())
                 if not (STATEMENT_WORDS.search(text) or STATEMENT_WORDS.search(href)):
                     continue
                 url = resolve(href, site_url)
