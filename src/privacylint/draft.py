@@ -45,10 +45,16 @@ class DraftError(Exception):
 @dataclass
 class Draft:
     text: str
-    collectors: int
-    cookies: int
     remaining: Result  # the run of the draft: what rules.yaml cannot fix
-    entries: _Entries | None = field(default=None, repr=False)
+    entries: _Entries = field(repr=False)
+
+    @property
+    def collectors(self) -> int:
+        return len(self.entries.collectors)
+
+    @property
+    def cookies(self) -> int:
+        return len(self.entries.cookies)
 
 
 def draft(root: str, url: str | None, statement: str | None, options: Options) -> Draft:
@@ -58,8 +64,7 @@ def draft(root: str, url: str | None, statement: str | None, options: Options) -
         raise DraftError(f"cannot tell the site's URL from the build in {root} (no canonical link, og:url, "
                          "sitemap.xml, CNAME or feed link); give it with --url https://example.org/")
     url = url if url.endswith("/") else url + "/"
-    found = clues.statement(url) if statement is None else None
-    page = statement or (found.page if found else None)
+    page = statement or clues.statement(url)
     if not page:
         raise DraftError(f"cannot find the privacy statement in {root} (no link whose text or path says privacy, "
                          "data protection, Datenschutz...); give its path with --statement /privacy/")
@@ -71,22 +76,24 @@ def draft(root: str, url: str | None, statement: str | None, options: Options) -
 
         mapper = SourceMap(options.source, exclude=[root])
     entries = _Entries(root, url, page, contact, names, mapper)
-    result = None
     for _ in range(_ROUNDS):
-        result = _lint(root, entries.render(), options)
+        result = run([root], _load(entries.render()), options)
         if not entries.learn(result):
             break
-    text = entries.render(result)
-    _lint(root, text, options)  # valid rules.yaml v1 by construction: the loader has read it
-    return Draft(text, len(entries.collectors), len(entries.cookies), result, entries)
+    else:  # still growing after the last round: the run must be of what is written
+        result = run([root], _load(entries.render()), options)
+    text = entries.render(result)  # the same entries, with comments from their run
+    _load(text)  # valid rules.yaml v1 by construction: the loader reads it before it is written
+    return Draft(text, result, entries)
 
 
-def _lint(root: str, text: str, options: Options) -> Result:
+def _load(text: str):
+    """The policy a draft's text is, read by privacylint's own loader."""
     with tempfile.TemporaryDirectory(prefix="privacylint-init-") as tmp:
         path = os.path.join(tmp, "rules.yaml")
         with open(path, "w", encoding="utf-8") as fh:
             fh.write(text)
-        return run([root], load_policy(path, CHECK_IDS), options)
+        return load_policy(path, CHECK_IDS)
 
 
 class _Entries:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from privacylint.decode import decode
@@ -26,11 +25,6 @@ STATEMENT_WORDS = re.compile(
     r"privacy|data[\s_-]*protection|datenschutz|confidentialit|vie[\s_-]*priv|privacidad|privacidade|"
     r"protecci[oó]n[\s_-]*de[\s_-]*datos|informativa|privacybeleid", re.I)
 _MAX_READ = 4 * 1024 * 1024
-
-
-class Statement(NamedTuple):
-    page: str  # URL path on site.url, e.g. /privacy/
-    linked_from_home: bool
 
 
 class SiteClues:
@@ -111,7 +105,8 @@ class SiteClues:
         return None
 
     # -- the statement --------------------------------------------------------------------
-    def statement(self, site_url: str) -> Statement | None:
+    def statement(self, site_url: str) -> str | None:
+        """The statement's URL path on site.url, e.g. /privacy/."""
         home = self._home()
         if home is not None:
             for a in home.iter("a"):
@@ -121,11 +116,10 @@ class SiteClues:
                 url = resolve(href, site_url)
                 page = self._page_path(url, site_url) if url else None
                 if page:
-                    return Statement(page, True)
+                    return page
         candidates = sorted((p for p in self._pages() if STATEMENT_WORDS.search(p)), key=lambda p: (len(p), p))
         if candidates:
-            page = "/" + re.sub(r"(^|/)index\.html?$", r"\1", candidates[0])
-            return Statement(page, False)
+            return "/" + re.sub(r"(^|/)index\.html?$", r"\1", candidates[0])
         return None
 
     def _page_path(self, url: str, site_url: str) -> str | None:
