@@ -102,19 +102,14 @@ def _layout(page: FileFacts) -> frozenset[str]:
     return frozenset(r.url for r in page.requests if r.kind.startswith("<script"))
 
 
-def browser_path() -> str | None:
+def browser_path(playwright) -> str | None:
+    """$PRIVACYLINT_BROWSER, else the Chromium Playwright installed, else the system's."""
     explicit = os.environ.get("PRIVACYLINT_BROWSER")
     if explicit:
         return explicit
-    try:
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as p:
-            own = p.chromium.executable_path
-        if own and os.path.exists(own):
-            return own
-    except Exception:  # noqa: BLE001 - no Playwright browser installed: the system's
-        pass
+    own = playwright.chromium.executable_path
+    if own and os.path.exists(own):
+        return own
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -126,19 +121,19 @@ def observe(root: str, site_url: str, pages: list[FileFacts], options: BrowserOp
     except ImportError:
         raise BrowserError("--browser needs Playwright: pip install 'privacylint[browser]' (the browser itself: "
                            "apt-get install chromium, or python -m playwright install chromium)") from None
-    executable = browser_path()
-    if not executable:
-        raise BrowserError("--browser found no Chromium: apt-get install chromium, or python -m playwright "
-                           "install chromium, or set PRIVACYLINT_BROWSER to a Chromium executable")
-    return asyncio.run(_observe_all(executable, root, site_url, pages, options))
+    return asyncio.run(_observe_all(root, site_url, pages, options))
 
 
-async def _observe_all(executable: str, root: str, site_url: str, pages: list[FileFacts],
+async def _observe_all(root: str, site_url: str, pages: list[FileFacts],
                        options: BrowserOptions) -> dict[str, Observed]:
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
+        executable = browser_path(p)
+        if not executable:
+            raise BrowserError("--browser found no Chromium: apt-get install chromium, or python -m playwright "
+                               "install chromium, or set PRIVACYLINT_BROWSER to a Chromium executable")
         try:
             browser = await p.chromium.launch(executable_path=executable, args=["--no-sandbox"] +
                                               ([] if options.live else list(_OFFLINE_ARGS)))
