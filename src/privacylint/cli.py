@@ -18,7 +18,7 @@ from privacylint import __version__
 from privacylint.model import DEFAULT_MAX_FILE_SIZE, SEVERITIES, SEVERITY_RANK
 from privacylint.report import FORMAT_NAMES, FORMATS, render
 
-# The pipeline (lxml, the catalogue, tldextract, ruamel) is imported when a command needs it:
+# The pipeline (lxml, the catalogue, ruamel, Playwright, requests) is imported when a command needs it:
 # `--version` and `--help` stay instant.
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
