@@ -69,6 +69,20 @@ def test_1_percent_encoded_hosts_and_dot_segments(tmp_path):
     assert any(f.check == "PL102" and f.path == "a.html" for f in result.findings)
 
 
+@pytest.mark.parametrize("raw", ["x.css", "../x.css", "/x.css", "a/./b/../x.css", "x%2ecss", "x y.css", ""])
+def test_1_relative_urls_resolve_the_same_when_remembered_per_folder(raw):
+    """resolve() remembers a relative URL per base folder; every base must still get its own answer."""
+    from ada_url import join_url
+
+    from privacylint.extract.urls import resolve
+
+    bases = ["https://a.com", "https://b.com", "https://a.com/p/q/r.html", "https://a.com/p/q/s.html",
+             "https://a.com/p/r.html", "https://a.com:8443/p/q/r.html", "https://a.com/p/q/r.html?x=/y/"]
+    for _ in range(2):  # the second round answers from memory
+        for base in bases:
+            assert resolve(raw, base) == (join_url(base, raw) if raw else None), (raw, base)
+
+
 # -- 2. charset labels browsers do not know ----------------------------------------------------------
 @pytest.mark.parametrize("label", ["cp037", "cp500", "UTF16", "utf_16_le", "utf-16-le", "utf-32", "base64",
                                    "rot13", "zlib"])

@@ -22,11 +22,28 @@ def resolve(raw: str, base: str, schemes: frozenset[str] = WEB_SCHEMES) -> str |
     stripped = raw.strip(_C0_SPACE)
     if not stripped or stripped[0] == "#":
         return None
+    key = None
+    if stripped[0] != "?" and same_origin_relative(raw) and base.count("/") > 2 and "?" not in base \
+            and "#" not in base:
+        # A path-relative or path-absolute URL depends only on the base's folder: the pages of a
+        # folder load the same stylesheets and scripts, so each is parsed once per folder.
+        key = (base[:base.rfind("/") + 1], raw)
+        url = _SAME_FOLDER.get(key)
+        if url is not None:
+            return url if url[:url.find(":")] in schemes else None
     try:
         url = join_url(base, raw)
     except ValueError:
         return None
+    if key is not None:
+        if len(_SAME_FOLDER) >= _SAME_FOLDER_MAX:
+            _SAME_FOLDER.clear()
+        _SAME_FOLDER[key] = url
     return url if url[:url.find(":")] in schemes else None
+
+
+_SAME_FOLDER: dict[tuple[str, str], str] = {}
+_SAME_FOLDER_MAX = 65536
 
 
 def same_origin_relative(raw: str) -> bool:
