@@ -82,7 +82,9 @@ def extract_page(text: str, url: str, facts: FileFacts) -> None:
     if root is not None:
         # Lower-cased bytes for the raw-text pre-checks: bytes.lower is ASCII-only and several
         # times faster than str.lower on pages with non-ASCII text; tags and attributes are ASCII.
-        _PageWalker(Source(text), url, facts).walk(root, encoded.lower())
+        low = encoded.lower()
+        del encoded  # a large page's tree is big enough: no third copy of the page beside it
+        _PageWalker(Source(text), url, facts).walk(root, low)
 
 
 # Raw-text pre-checks: whether a page has any of these at all (they only ever say "look", never "skip"
@@ -144,9 +146,20 @@ class _PageWalker:
         if "privacylint-ignore" in text:
             self._directives(root)
         hrefs: dict[str, None] = {}
+        inert, moved = self.inert, self.base != self.url
         for el in root.iter(*_WALKED):
-            if el not in self.inert and not self.local_anchor(el.tag, el, hrefs):
-                self._visit(el, el.tag, self._element)
+            tag = el.tag
+            if inert and el in inert:
+                continue
+            if (tag == "a" or tag == "area") and not moved and el.get("ping") is None:
+                # inline, as local_anchor: a docs page has a hundred of these, nearly all local
+                href = el.get("href")
+                if href is None:
+                    continue
+                if same_origin_relative(href):
+                    hrefs[href.partition("#")[0]] = None
+                    continue
+            self._visit(el, tag, self._element)
         self.facts.local_links = tuple(hrefs)
         if b"background" in low and _HAS_BACKGROUND.search(low):
             for el in _WITH_BACKGROUND(root):
@@ -284,9 +297,9 @@ class _PageWalker:
                 urls = _srcset(value) if attr == "srcset" else [value]
                 for raw in urls:
                     self._request(raw, f"<{tag} {attr}>", where)
-        handler = getattr(self, f"_on_{tag}", None)
+        handler = _HANDLERS.get(tag)
         if handler:
-            handler(el, where)
+            handler(self, el, where)
 
     def _on_script(self, el, where) -> None:
         is_js = (el.get("type") or "").strip().lower() in _JS_TYPES
@@ -378,6 +391,9 @@ class _PageWalker:
     def _line(el: etree._Element) -> int:
         big = el.get(LINE_ATTR)
         return int(big) if big else el.sourceline or 1
+
+
+_HANDLERS = {tag: getattr(_PageWalker, f"_on_{tag}") for tag in _HANDLED if hasattr(_PageWalker, f"_on_{tag}")}
 
 
 def _referrer_of(el: etree._Element) -> str | None:
