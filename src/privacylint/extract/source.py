@@ -12,24 +12,23 @@ from itertools import accumulate
 class Source:
     def __init__(self, text: str):
         self.text = text
-        self._lines: list[str] | None = None
         self._starts: list[int] | None = None
         self._direct = 0  # positions computed without the line table
         self._seen: Counter = Counter()
         self._hits: dict[tuple[str, int], list[int]] = {}  # a minified page has thousands of tags per line
 
     @property
-    def lines(self) -> list[str]:
-        if self._lines is None:
-            self._lines = self.text.split("\n")
-        return self._lines
-
-    @property
     def starts(self) -> list[int]:
-        """Offsets where lines start (map and accumulate run in C: no Python loop over the lines)."""
+        """Offsets where lines start (map and accumulate run in C: no Python loop over the lines).
+        Only the offsets are kept: a list of every line's text would double a large page."""
         if self._starts is None:
-            self._starts = [0, *accumulate(map(_PLUS_ONE, map(len, self.lines[:-1])))]
+            self._starts = [0, *accumulate(map(_PLUS_ONE, map(len, self.text.split("\n")[:-1])))]
         return self._starts
+
+    def line_text(self, line: int) -> str:
+        starts = self.starts
+        end = starts[line] - 1 if line < len(starts) else len(self.text)
+        return self.text[starts[line - 1]:end]
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset. The first few are counted directly; a
@@ -55,7 +54,7 @@ class Source:
         libxml2 reports the line on which a start tag ends; a tag spread over several lines
         begins on an earlier one, so look back for the nearest `<tag`.
         """
-        if 0 < line <= len(self.lines):
+        if 0 < line <= len(self.starts):
             hits = self._tags_on(tag, line)
             if hits:
                 return line, hits[min(index, len(hits) - 1)] + 1
@@ -68,7 +67,7 @@ class Source:
     def _tags_on(self, tag: str, line: int) -> list[int]:
         key = (tag, line)
         if key not in self._hits:
-            self._hits[key] = [m.start() for m in _tag_pattern(tag).finditer(self.lines[line - 1])]
+            self._hits[key] = [m.start() for m in _tag_pattern(tag).finditer(self.line_text(line))]
         return self._hits[key]
 
 
