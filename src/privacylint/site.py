@@ -23,6 +23,8 @@ from privacylint.vendors import CONSENT_CLASSES, Catalogue, Vendor
 
 
 _C0_SPACE = "".join(map(chr, range(0x21)))
+# Fact lists nothing adds to once a file is folded (a browser pass adds requests and writes).
+_SETTLED = ("links", "markers", "consent_defaults", "consent_config", "csp", "directives", "problems")
 _FOLLOWABLE = ("<a href>", "<area href>")
 
 
@@ -123,12 +125,17 @@ class Site:
         dropped here, so memory does not grow with the links of every page. The result depends on
         the file and the policy only (fold_key), so the cache keeps it."""
         sites: set[str] = set()
+        for name in _SETTLED:  # most files have none of these: one shared empty value, not a list each
+            if not getattr(f, name):
+                setattr(f, name, ())
         if f.local_links:
             f.local_links = self._statement_links(f)
         if f.links:
             f.links = self._needed_links(f, sites)
         if f.requests:
-            f.requests = [r._replace(url=sys.intern(r.url)) for r in f.requests if self._needed_request(r)]
+            # one copy of each URL and kind for the whole site: pages repeat their scripts' URLs
+            f.requests = [r._replace(url=sys.intern(r.url), kind=sys.intern(r.kind))
+                          for r in f.requests if self._needed_request(r)]
         return sites
 
     @cached_property
