@@ -129,7 +129,7 @@ class Site:
             if not getattr(f, name):
                 setattr(f, name, ())
         if f.local_links:
-            f.local_links = self._statement_links(f)
+            f.local_links = self._statement_links(f) if self._links_matter(f) else ()
         if f.links:
             f.links = self._needed_links(f, sites)
         if f.requests:
@@ -159,6 +159,14 @@ class Site:
             return False
         return (not who.first_party or r.kind.startswith("<script") or r.gate is not None or r.kind == META_REFRESH
                 or who.vendor is not None or who.collector is not None)
+
+    def _links_matter(self, page: FileFacts) -> bool:
+        """Whether PL302 looks at this page's links: every page, or only the homepage."""
+        return self.policy.linked_from == "every-page" or page_key(page.path) == self._homepage_key
+
+    @cached_property
+    def _homepage_key(self) -> str:
+        return page_key(self.policy.homepage)
 
     def _statement_links(self, page: FileFacts) -> tuple[str, ...]:
         """The relative links of `page` that lead to the statement; each href is decided once per
