@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 
+import pytest
+
 from conftest import found, lint, make_site
+
+from privacylint.decode import decode_utf8
 
 GOOD_PAGES = {"index.html": '<a href="/privacy/">Privacy</a>', "privacy/index.html": "<h1>Privacy</h1>"}
 COLLECTOR = '<script src="https://tracker.example.net/t.js"></script>'
@@ -29,6 +34,22 @@ def test_undeclared_non_utf8_page_is_decoded_by_a_guess(tmp_path):
     (finding,) = lint(site).findings
     assert (finding.subject, finding.severity) == ("decode", "warning")
     assert "declares no charset" in finding.message
+
+
+@pytest.mark.parametrize("data, same", [
+    ("<p>Grüße ¶</p>".encode(), True),  # no charset, valid UTF-8
+    ('<meta charset="utf-8"><p>¶</p>'.encode(), True),
+    ('<meta charset="utf-16"><p>¶</p>'.encode(), True),  # a meta UTF-16 label means UTF-8
+    (codecs.BOM_UTF8 + "<p>¶</p>".encode(), False),  # the text has no BOM: not the same bytes
+    ('<meta charset="iso-8859-1"><p>\xb6</p>'.encode("latin-1"), False),
+    ("<p>Grüße</p>".encode("cp1252"), False),  # guessed
+    (b'<meta charset="utf-8"><p>caf\xe9</p>', False),  # replaced
+])
+def test_a_page_is_parsed_from_its_own_bytes_only_when_they_are_its_utf8(data, same):
+    text, _, is_utf8 = decode_utf8(data, "page")
+    assert is_utf8 == same
+    if is_utf8:
+        assert text.encode("utf-8") == data
 
 
 def test_symlink_out_of_the_tree_is_reported_not_followed(tmp_path):

@@ -35,22 +35,29 @@ def is_binary(data: bytes) -> int | None:
 
 def decode(data: bytes, kind: str) -> tuple[str, Problem | None]:
     """Decode a page, script or stylesheet; a Problem says what was replaced or guessed."""
+    return decode_utf8(data, kind)[:2]
+
+
+def decode_utf8(data: bytes, kind: str) -> tuple[str, Problem | None, bool]:
+    """As decode, and whether `data` is exactly the text's UTF-8 (valid UTF-8, no byte order
+    mark, read as UTF-8): the parser can then take the bytes as they are, with no second copy."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return _strict_or_replace(data, codec, "as its byte order mark says")
+            return (*_strict_or_replace(data, codec, "as its byte order mark says"), False)
     declared = _declared_charset(data, kind)
     if declared == "replacement":
         return "", Problem("decode", "warning", "declares a charset that browsers decode as a single "
                            "replacement character (WHATWG Encoding Standard), so nothing of it loads; "
-                           "it was not checked further.", 1)
+                           "it was not checked further.", 1), False
     if declared:
-        return _strict_or_replace(data, declared, "the charset it declares")
+        text, problem = _strict_or_replace(data, declared, "the charset it declares")
+        return text, problem, problem is None and codecs.lookup(declared).name == "utf-8"
     try:
-        return data.decode("utf-8"), None
+        return data.decode("utf-8"), None, True
     except UnicodeDecodeError as err:
         if kind != "page":
-            return _replaced(data, "utf-8", err, "it declares no charset")
-        return _guess(data, err)
+            return (*_replaced(data, "utf-8", err, "it declares no charset"), False)
+        return (*_guess(data, err), False)
 
 
 def _declared_charset(data: bytes, kind: str) -> str | None:

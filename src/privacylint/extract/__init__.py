@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 
-from privacylint.decode import decode, is_binary
+from privacylint.decode import decode, decode_utf8, is_binary
 from privacylint.extract.css import css_facts
 from privacylint.extract.html import extract_page
 from privacylint.extract.js import is_data, js_facts
@@ -80,11 +80,11 @@ def extract_bytes(data: bytes, url: str, facts: FileFacts) -> None:
             "binary", "error", f"holds NUL bytes (first on line {nul_line}), so it is not a text "
             f"{facts.kind}; it was skipped.", nul_line))
         return
-    text, problem = decode(data, facts.kind)
+    text, problem, is_utf8 = decode_utf8(data, facts.kind)
     if problem:
         facts.problems.append(problem)
     if facts.kind == "page":
-        extract_page(text, url, facts)
+        extract_page(text, url, facts, data if is_utf8 else None)
     elif facts.kind == "script":
         _extract_script(text, url, facts)
     elif facts.kind == "stylesheet":

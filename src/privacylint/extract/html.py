@@ -69,7 +69,8 @@ def visible_text(data: bytes) -> str:
     return " ".join(" ".join(words).split()).lower()
 
 
-def extract_page(text: str, url: str, facts: FileFacts) -> None:
+def extract_page(text: str, url: str, facts: FileFacts, utf8: bytes | None = None) -> None:
+    """`utf8`: the text's UTF-8 when the caller has it already (the file's own bytes)."""
     if len(text) > stream.STREAM_FROM:  # no tree: memory stays a small multiple of the page
         walker = _PageWalker(Source(text), url, facts)
         facts.may_hide = _may_hide(text.encode("utf-8", "surrogatepass").lower())
@@ -77,7 +78,7 @@ def extract_page(text: str, url: str, facts: FileFacts) -> None:
         if "complianz" in text:
             walker._complianz_categories()
         return
-    encoded = text.encode("utf-8", "surrogatepass")
+    encoded = utf8 if utf8 is not None else text.encode("utf-8", "surrogatepass")
     root = parse_html(text, encoded)
     if root is not None:
         # Lower-cased bytes for the raw-text pre-checks: bytes.lower is ASCII-only and several
