@@ -82,6 +82,7 @@ def _run(roots: list[str], policy: Policy, options: Options) -> Result:
             site.add(facts, outbound)
         for facts in skipped:
             site.add(facts)
+        site.settle()
         site.files.sort(key=lambda f: f.path)
         if options.browser is not None:
             _observe(site, root, policy, options, result)

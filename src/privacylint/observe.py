@@ -89,17 +89,13 @@ def choose_pages(site, how: str) -> list[FileFacts]:
         if special is not None and special not in chosen:
             chosen.append(special)
     for page in chosen:
-        layouts.add(_layout(page))
+        layouts.add(site.layout(page))
     for page in pages:
-        layout = _layout(page)
+        layout = site.layout(page)
         if layout not in layouts:
             layouts.add(layout)
             chosen.append(page)
     return chosen[:int(how)] if how.isdigit() else chosen
-
-
-def _layout(page: FileFacts) -> frozenset[str]:
-    return frozenset(r.url for r in page.requests if r.kind.startswith("<script"))
 
 
 def browser_path(playwright) -> str | None:

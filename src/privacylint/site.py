@@ -79,6 +79,12 @@ class Contact:
         return Place(self.file, self.line, self.column, self.gate, self.noscript, self.who.vendor, self.observed)
 
 
+def _quiet(f: FileFacts) -> bool:
+    """A script file that was read and holds no fact: loading it hands a page nothing."""
+    return not (f.requests or f.links or f.writes or f.markers or f.consent_defaults or f.consent_config
+                or f.implied or f.autoblock or f.directives or f.covered or f.problems or f.csp or f.referrer)
+
+
 def page_key(path: str) -> str:
     """One name for a page: /privacy, /privacy/, /privacy/index.html and /privacy.html -> privacy."""
     p = unquote(path).strip("/")
@@ -110,6 +116,9 @@ class Site:
         self.outbound_sites: set[str] = set()  # sites that links lead to (the inventory)
         self._names: dict[str, bool] = {}
         self._names_folder: str | None = None
+        self._quiet_scripts: set[str] = set()  # the site's scripts with no fact at all
+        self._layouts: dict[str, int] = {}  # page -> its set of scripts (observe picks one page per set)
+        self._layout_ids: dict[frozenset, int] = {}
 
     def add(self, f: FileFacts, sites: set[str] | None = None) -> None:
         """Take in one file's facts as extraction delivers them (in path order), folded here, or
@@ -117,7 +126,42 @@ class Site:
         if sites is None:
             sites = self.fold(f)
         self.outbound_sites |= sites
+        if f.kind == "script" and _quiet(f):
+            self._quiet_scripts.add(f.path)
+        elif f.kind == "page":
+            self._layouts[f.path] = self._layout_ids.setdefault(
+                frozenset(r.url for r in f.requests if r.kind.startswith("<script")), len(self._layout_ids))
+            self._drop_quiet_loads(f)
         self.files.append(f)
+
+    def settle(self) -> None:
+        """Once every file is in: drop the loads of quiet scripts that pages made before the
+        script itself came in (add drops the others as they arrive)."""
+        for f in self.files:
+            if f.kind == "page":
+                self._drop_quiet_loads(f)
+
+    def _drop_quiet_loads(self, page: FileFacts) -> None:
+        """A page's <script src> of the site's own script that holds no fact is kept only to hand
+        the script's facts to the page (script_loads): with none to hand, it is memory a docs
+        site pays on every page (jQuery, Sphinx's own scripts). Kept when anything else makes it
+        count: a consent gate, a vendor or a declared collector behind the URL."""
+        if not self._quiet_scripts or not page.requests:
+            return
+        kept = [r for r in page.requests if not self._quiet_load(r)]
+        if len(kept) != len(page.requests):
+            page.requests = kept
+
+    def _quiet_load(self, r: Request) -> bool:
+        if not r.kind.startswith("<script") or r.gate is not None:
+            return False
+        who = self.who(r.url)
+        return (who is not None and who.first_party and who.vendor is None and who.collector is None
+                and self.site_path(r.url) in self._quiet_scripts)
+
+    def layout(self, page: FileFacts) -> int:
+        """Which set of scripts the page loads (quiet ones included), as a number pages share."""
+        return self._layouts.get(page.path, -1)
 
     def fold(self, f: FileFacts) -> set[str]:
         """Trim one file's facts, in place, to what checks need; the sites its links lead to. A
