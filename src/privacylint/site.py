@@ -117,6 +117,7 @@ class Site:
         self._names: dict[str, bool] = {}
         self._names_folder: str | None = None
         self._quiet_scripts: set[str] = set()  # the site's scripts with no fact at all
+        self._own_scripts: dict[str, str | None] = {}  # script URL -> its path if only the site is behind it
         self._layouts: dict[str, int] = {}  # page -> its set of scripts (observe picks one page per set)
         self._layout_ids: dict[frozenset, int] = {}
 
@@ -155,9 +156,12 @@ class Site:
     def _quiet_load(self, r: Request) -> bool:
         if not r.kind.startswith("<script") or r.gate is not None:
             return False
-        who = self.who(r.url)
-        return (who is not None and who.first_party and who.vendor is None and who.collector is None
-                and self.site_path(r.url) in self._quiet_scripts)
+        path = self._own_scripts.get(r.url, "")
+        if path == "":  # pages repeat their scripts' URLs: each is classified once
+            who = self.who(r.url)
+            plain = who is not None and who.first_party and who.vendor is None and who.collector is None
+            path = self._own_scripts[r.url] = self.site_path(r.url) if plain else None
+        return path in self._quiet_scripts
 
     def layout(self, page: FileFacts) -> int:
         """Which set of scripts the page loads (quiet ones included), as a number pages share."""
