@@ -163,3 +163,32 @@ def test_an_unchanged_rerun_takes_folded_facts_and_folds_nothing(site, tmp_path,
     again = lint(site, RULES, cache_dir=str(tmp_path / "cache"))
     assert (counted, folds) == ([], [])
     assert report(again) == report(lint(site, RULES))
+
+
+def test_a_data_script_over_the_size_cap_is_not_read_again(tmp_path, monkeypatch):
+    """A search index of several MB is read whole once to see that it is only data; an unchanged
+    re-run takes that verdict from the cache. A changed file, or another cap, is judged again."""
+    from privacylint import extract
+
+    index = "Search.setIndex(" + json.dumps({"terms": {f"t{i}": [i] for i in range(3000)}}) + ")\n"
+    site = make_site(tmp_path / "site", {"index.html": '<a href="/privacy/">Privacy</a>',
+                                         "privacy/index.html": "<h1>Privacy</h1>", "searchindex.js": index})
+    judged = []
+    real = extract.is_data
+    monkeypatch.setattr(extract, "is_data", lambda text, start: judged.append(1) or real(text, start))
+    cap = len(index) // 2
+    first = lint(site, RULES, cache_dir=str(tmp_path / "cache"), max_file_size=cap)
+    second = lint(site, RULES, cache_dir=str(tmp_path / "cache"), max_file_size=cap)
+    assert len(judged) == 1 and report(second) == report(first)
+    assert not any(f.path == "searchindex.js" for f in first.findings)
+    lint(site, RULES, cache_dir=str(tmp_path / "cache"), max_file_size=cap - 1)
+    assert len(judged) == 2
+    (site / "searchindex.js").write_text(index.replace("t1", "u1"), encoding="utf-8")
+    lint(site, RULES, cache_dir=str(tmp_path / "cache"), max_file_size=cap)
+    assert len(judged) == 3
+
+
+def test_a_lower_size_cap_is_not_answered_from_the_cache(site, tmp_path):
+    lint(site, RULES, cache_dir=str(tmp_path / "cache"))
+    result = lint(site, RULES, cache_dir=str(tmp_path / "cache"), max_file_size=10)
+    assert ("PL001", "index.html", "too-large") in [(f.check, f.path, f.subject) for f in result.findings]

@@ -49,16 +49,26 @@ def code_version() -> str:
     return digest.hexdigest()[:32]
 
 
-def stat_signature(abspath: str, url: str) -> str | None:
+def stat_signature(abspath: str, url: str, max_size: int) -> str | None:
     """A file's identity without reading it: path, URL, size, inode, mtime and ctime (which no
-    tool can set back: any write changes it), and the code version. It maps to the content key
-    the file had when last read; a file whose signature changed is read and hashed again."""
+    tool can set back: any write changes it), the size cap it is judged against (a file over it
+    is a finding, not facts) and the code version. It maps to the content key the file had when
+    last read; a file whose signature changed is read and hashed again."""
     try:
         st = os.stat(abspath)
     except OSError:
         return None
-    raw = f"{abspath}\0{url}\0{st.st_size}\0{st.st_ino}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{code_version()}"
+    raw = (f"{abspath}\0{url}\0{st.st_size}\0{st.st_ino}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{max_size}"
+           f"\0{code_version()}")
     return hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+
+def unread_key(abspath: str, url: str, max_size: int) -> str | None:
+    """The key of a file judged without extracting it (a script over the size cap that is only
+    data, such as a search index of several MB): it was not hashed, so its stat signature (the
+    cap included) stands for its content. An unchanged re-run does not read it again."""
+    signature = stat_signature(abspath, url, max_size)
+    return None if signature is None else "unread-" + signature
 
 
 def entry_key(content: bytes, url: str) -> str:

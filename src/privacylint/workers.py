@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
 
-from privacylint.cache import FactCache, entry_key, stat_signature
+from privacylint.cache import FactCache, entry_key, stat_signature, unread_key
 from privacylint.extract import extract_data, read_file
 from privacylint.facts import FileFacts
 
@@ -66,7 +66,7 @@ def extract_stream(jobs: list[Job], processes: int, cache_dir: str | None, fold=
     store = FactCache(cache_dir) if cache_dir else None
     _folding = (fold, fold_key if store else None) if fold is not None else None  # workers fork with it
     try:
-        signatures = [stat_signature(job.abspath, job.url) for job in jobs] if store else [None] * len(jobs)
+        signatures = [stat_signature(job.abspath, job.url, job.max_size) for job in jobs] if store else [None] * len(jobs)
         known = store.lookup(signatures, fold_key) if store else [None] * len(jobs)
         misses = [job for job, hit in zip(jobs, known) if hit is None or hit[0].path != job.relpath]
         results = _results(misses, processes, cache_dir)
@@ -178,6 +178,9 @@ def _extract(job: Job) -> tuple[FileFacts, str | None, bool]:
     if data is None:
         if facts.size > _TRIM_AFTER:  # a data script over the size cap was read whole to be recognised
             _trim()
+        if _cache and facts.size > job.max_size and not facts.problems:  # that verdict is kept
+            key = unread_key(job.abspath, job.url, job.max_size)
+            return facts, key, key is not None
         return facts, None, False
     key = entry_key(data, job.url) if _cache else None
     if key:
