@@ -85,6 +85,23 @@ def test_unreadable_file_is_an_error_not_a_crash(tmp_path):
     assert [(p.subject, p.severity) for p in facts.problems] == [("unreadable", "error")]
 
 
+@pytest.mark.parametrize("threshold, pooled", [(16 * 1024 * 1024, False), (0, True)])
+def test_with_no_jobs_given_a_small_site_runs_in_one_process(tmp_path, monkeypatch, threshold, pooled):
+    """Starting workers costs what they save on a small site; an explicit --jobs is obeyed."""
+    from privacylint import workers
+
+    started = []
+    real = workers.multiprocessing.get_context
+    monkeypatch.setattr(workers.multiprocessing, "get_context", lambda how: started.append(how) or real(how))
+    monkeypatch.setattr(workers, "AUTO_PARALLEL_BYTES", threshold)
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
+    pages = {f"p{i:03}.html": COLLECTOR if i % 7 == 0 else "<p>x</p>" for i in range(120)}
+    site = make_site(tmp_path / "site", {**GOOD_PAGES, **pages})
+    auto = lint(site, jobs=None)
+    assert bool(started) == pooled
+    assert auto.findings == lint(site, jobs=1).findings
+
+
 def test_empty_and_whitespace_pages(tmp_path):
     site = make_site(tmp_path / "site", {**GOOD_PAGES, "empty.html": "", "blank.html": "  \n\n"})
     assert found(lint(site)) == []

@@ -21,6 +21,7 @@ _SKIPPED_DIRS = frozenset({".git", ".hg", ".svn"})
 class SiteFile:
     relpath: str  # POSIX, relative to the site root
     abspath: str
+    size: int = 0  # bytes, as listed
 
 
 def discover(root: str) -> tuple[list[SiteFile], list[FileFacts]]:
@@ -52,15 +53,16 @@ def discover(root: str) -> tuple[list[SiteFile], list[FileFacts]]:
                 if entry.name not in _SKIPPED_DIRS and real not in seen_dirs:
                     seen_dirs.add(real)
                     stack.append((rel, entry.path))
-            elif found == "file":
-                files.append(SiteFile(rel, entry.path))
+            elif isinstance(found, int):
+                files.append(SiteFile(rel, entry.path, found))
     files.sort(key=lambda f: f.relpath)
     skipped.sort(key=lambda f: f.path)
     return files, skipped
 
 
-def _entry(entry: os.DirEntry, rel: str, real_root: str) -> str | FileFacts | None:
-    """"dir", "file" (to read), None (not ours), or the PL001 fact of an entry that cannot be read."""
+def _entry(entry: os.DirEntry, rel: str, real_root: str) -> str | int | FileFacts | None:
+    """"dir", a file to read (its size), None (not ours), or the PL001 fact of an entry that
+    cannot be read."""
     ours = kind_of(entry.name) is not None
     try:
         entry.name.encode("utf-8")
@@ -88,7 +90,7 @@ def _entry(entry: os.DirEntry, rel: str, real_root: str) -> str | FileFacts | No
     if not ours:
         return None
     if stat.S_ISREG(st.st_mode):
-        return "file"
+        return st.st_size
     what = "a FIFO" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else "a device"
     return _problem(rel, "unreadable", "error", f"is {what}, not a regular file; it was not read.")
 

@@ -30,7 +30,7 @@ from privacylint.workers import Job, cyclic_gc_off, extract_stream
 @dataclass(slots=True)
 class Options:
     enabled: frozenset[str] = frozenset(SPECS)  # after --select/--ignore
-    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    jobs: int | None = None  # extraction processes; None: one per core, one for a small site
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     today: dt.date = field(default_factory=dt.date.today)
     baseline: Baseline = field(default_factory=Baseline)  # accepted findings (--baseline)
@@ -77,7 +77,8 @@ def _run(roots: list[str], policy: Policy, options: Options) -> Result:
     for root in roots:
         files, skipped = discover(root)
         site = Site(root, [], policy, catalogue(), severities, read_config(root, options.source, options.configs))
-        jobs = [Job(f.abspath, f.relpath, policy.site_url + quote(f.relpath), options.max_file_size) for f in files]
+        jobs = [Job(f.abspath, f.relpath, policy.site_url + quote(f.relpath), options.max_file_size, f.size)
+                for f in files]
         for facts, outbound in extract_stream(jobs, options.jobs, options.cache_dir, site.fold, site.fold_key):
             site.add(facts, outbound)
         for facts in skipped:

@@ -26,7 +26,7 @@ def init_parser() -> argparse.ArgumentParser:
                                                        "rules.yaml searched upward) as a unified diff")
     p.add_argument("--rules", metavar="FILE", help="the existing rules file, for --diff")
     p.add_argument("--source", metavar="DIR", help="the site's source tree: comments give source lines")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N", help="extraction processes")
+    p.add_argument("--jobs", type=int, metavar="N", help="extraction processes (default: as for a lint)")
     p.add_argument("--no-cache", action="store_true", help="extract every file; neither read nor write the cache")
     return p
 
@@ -43,7 +43,7 @@ def run_init(args: argparse.Namespace) -> int:
                          "(or compare with it: privacylint init SITE --diff --rules FILE)")
     if args.source and not os.path.isdir(args.source):
         raise UsageError(f"--source {args.source} is not a directory")
-    options = Options(jobs=max(1, args.jobs), source=args.source,
+    options = Options(jobs=None if args.jobs is None else max(1, args.jobs), source=args.source,
                       cache_dir=None if args.no_cache else str(default_cache_dir()))
     try:
         drafted = draft(args.site, args.url, args.statement, options)
