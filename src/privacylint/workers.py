@@ -144,7 +144,8 @@ def _inline(jobs: list[Job], cache_dir: str | None) -> Iterator[tuple]:
 
 
 def _start(cache_dir: str | None, parent: int) -> None:
-    global _cache
+    global _cache, _in_worker
+    _in_worker = True
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -204,8 +205,12 @@ _TRIM_AFTER = 1024 * 1024  # bytes: after a file this large, freed memory goes b
 
 def _trim() -> None:
     """A large page's tree (libxml2, several times the page) is freed to the C heap, which keeps
-    it: a worker's memory would stay at its largest page. glibc's malloc_trim hands it back."""
+    it: a worker's memory would stay at its largest page. glibc's malloc_trim hands it back.
+    Workers only: in one process the heap also holds the site, and trimming it after every large
+    file cost 2% of a docs run for memory the next page takes again."""
     global _libc
+    if not _in_worker:
+        return
     if _libc is None:
         try:
             import ctypes
@@ -219,3 +224,4 @@ def _trim() -> None:
 
 
 _libc = None
+_in_worker = False
