@@ -4,6 +4,7 @@
     python3 benchmarks/bench.py                       # every corpus that is built, plus 1,000 generated pages
     python3 benchmarks/bench.py --corpus git --pages 0
     python3 benchmarks/bench.py --record --note "what changed"   # append to benchmarks/RESULTS.md
+    python3 benchmarks/bench.py --corpus docs --pages 0 --instructions  # also instruction counts (valgrind)
 
 Per corpus, all in one run (so a busy machine slows them alike):
 - privacylint as a user runs it (`python -m privacylint SITE --format json=... --no-cache`, one
@@ -68,6 +69,53 @@ for folder, _, files in os.walk(sys.argv[1]):
             n += 1
 print(n)
 """
+
+
+# --instructions: the same pages extracted, parsed as extraction parses them, and parsed bare,
+# each under cachegrind; "none" is the start-up to subtract. Instruction counts do not move with
+# the machine's load (CPU seconds do: the ceiling itself took 6.2-11.7 s on one corpus).
+SAMPLE = """
+import os, sys
+from lxml import etree
+from privacylint.decode import decode_utf8
+from privacylint.extract import extract_file
+root, stride, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+pages = sorted(os.path.join(d, n) for d, _, names in os.walk(root) for n in names
+               if n.endswith(('.html', '.htm')))[::stride]
+for path in pages if mode != 'none' else []:
+    rel = os.path.relpath(path, root)
+    if mode == 'extract':
+        extract_file(path, rel, 'https://docs.example.org/' + rel, 10 << 20)
+        continue
+    with open(path, 'rb') as fh:
+        data = fh.read()
+    if mode == 'bare':
+        etree.fromstring(data, etree.HTMLParser(huge_tree=True))
+    else:
+        text, _, utf8 = decode_utf8(data, 'page')
+        etree.fromstring(data if utf8 else text.encode(), etree.HTMLParser(huge_tree=True, encoding='utf-8'))
+"""
+
+
+def instructions(root: Path, stride: int = 10) -> list[str]:
+    """Instructions (cachegrind) to extract every stride-th page, against parsing them."""
+    if not shutil.which("valgrind"):
+        return ["  instructions: skipped (apt-get install valgrind)"]
+    counts = {}
+    for mode in ("none", "extract", "parse", "bare"):
+        run = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+                              sys.executable, "-c", SAMPLE, str(root), str(stride), mode],
+                             capture_output=True, text=True)
+        line = next((ln for ln in run.stderr.splitlines() if "I refs" in ln or "I   refs" in ln), "")
+        if run.returncode or not line:
+            return [f"  instructions: {mode} failed: {run.stderr.strip().splitlines()[-1:]}"]
+        counts[mode] = int(line.split()[-1].replace(",", ""))
+    pages = len([p for p in root.rglob("*") if p.suffix in (".html", ".htm")][::stride])
+    own = {mode: (counts[mode] - counts["none"]) / 1e9 for mode in ("extract", "parse", "bare")}
+    return [f"  instructions, every {stride}th page ({pages}): extraction {own['extract']:.2f} G; "
+            f"read, decode and parse as extraction does {own['parse']:.2f} G "
+            f"({own['extract'] / own['parse']:.2f}x); bare parse {own['bare']:.2f} G "
+            f"({own['extract'] / own['bare']:.2f}x)"]
 
 
 def paragraph(rng: random.Random) -> str:
@@ -270,6 +318,9 @@ def main() -> int:
                          "docs-x2: all of them twice, the 10,000-page job); default: git, docs and docs-x2 "
                          "(the same pages once and twice: what memory does as the page count doubles)")
     ap.add_argument("--pages", type=int, default=1000, help="generated pages (0: none)")
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count instructions (valgrind) on every 10th page of each docs corpus: a figure the "
+                         "machine's load does not move")
     ap.add_argument("--record", action="store_true", help="append the numbers to benchmarks/RESULTS.md")
     ap.add_argument("--note", default="", help="what changed, for the recorded entry")
     args = ap.parse_args()
@@ -284,6 +335,8 @@ def main() -> int:
                 print(f"bench: corpus {name} is not built (python3 benchmarks/corpus.py --install)", file=sys.stderr)
                 continue
             lines += bench(name, root, rules, work)
+            if args.instructions and name.startswith("docs"):
+                lines += instructions(root)
         if args.pages:
             site = work / "generated"
             generate(site, args.pages)
