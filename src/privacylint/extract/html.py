@@ -148,20 +148,13 @@ class _PageWalker:
         if "privacylint-ignore" in text:
             self._directives(root)
         hrefs: dict[str, None] = {}
-        inert, moved = self.inert, self.base != self.url
+        inert = self.inert
         for el in root.iter(*_WALKED):
-            tag = el.tag
             if inert and el in inert:
                 continue
-            if (tag == "a" or tag == "area") and not moved and el.get("ping") is None:
-                # inline, as local_anchor: a docs page has a hundred of these, nearly all local
-                href = el.get("href")
-                if href is None:
-                    continue
-                if same_origin_relative(href):
-                    hrefs[href.partition("#")[0]] = None
-                    continue
-            self._visit(el, tag, self._element)
+            tag = el.tag
+            if not self.local_anchor(tag, el, hrefs):
+                self._visit(el, tag, self._element)
         self.facts.local_links = tuple(hrefs)
         if b"background" in low and _HAS_BACKGROUND.search(low):
             for el in _WITH_BACKGROUND(root):
