@@ -156,12 +156,11 @@ class Site:
     def _quiet_load(self, r: Request) -> bool:
         if not r.kind.startswith("<script") or r.gate is not None:
             return False
-        path = self._own_scripts.get(r.url, "")
-        if path == "":  # pages repeat their scripts' URLs: each is classified once
+        if r.url not in self._own_scripts:  # pages repeat their scripts' URLs: each is classified once
             who = self.who(r.url)
             plain = who is not None and who.first_party and who.vendor is None and who.collector is None
-            path = self._own_scripts[r.url] = self.site_path(r.url) if plain else None
-        return path in self._quiet_scripts
+            self._own_scripts[r.url] = self.site_path(r.url) if plain else None
+        return self._own_scripts[r.url] in self._quiet_scripts
 
     def layout(self, page: FileFacts) -> int:
         """Which set of scripts the page loads (quiet ones included), as a number pages share."""
