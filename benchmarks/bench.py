@@ -105,17 +105,17 @@ def instructions(root: Path, stride: int = 10) -> list[str]:
     for mode in ("none", "extract", "parse", "bare"):
         run = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
                               sys.executable, "-c", SAMPLE, str(root), str(stride), mode],
-                             capture_output=True, text=True)
+                             capture_output=True, text=True, check=False)
         line = next((ln for ln in run.stderr.splitlines() if "I refs" in ln or "I   refs" in ln), "")
         if run.returncode or not line:
             return [f"  instructions: {mode} failed: {run.stderr.strip().splitlines()[-1:]}"]
         counts[mode] = int(line.split()[-1].replace(",", ""))
     pages = len([p for p in root.rglob("*") if p.suffix in (".html", ".htm")][::stride])
     own = {mode: (counts[mode] - counts["none"]) / 1e9 for mode in ("extract", "parse", "bare")}
-    return [f"  instructions, every {stride}th page ({pages}): extraction {own['extract']:.2f} G; "
-            f"read, decode and parse as extraction does {own['parse']:.2f} G "
-            f"({own['extract'] / own['parse']:.2f}x); bare parse {own['bare']:.2f} G "
-            f"({own['extract'] / own['bare']:.2f}x)"]
+    return [(f"  instructions, every {stride}th page ({pages}): extraction {own['extract']:.2f} G; "
+             f"read, decode and parse as extraction does {own['parse']:.2f} G "
+             f"({own['extract'] / own['parse']:.2f}x); bare parse {own['bare']:.2f} G "
+             f"({own['extract'] / own['bare']:.2f}x)")]
 
 
 def paragraph(rng: random.Random) -> str:

@@ -6,7 +6,6 @@ import codecs
 import os
 
 import pytest
-
 from conftest import found, lint, make_site
 
 from privacylint.decode import decode_utf8

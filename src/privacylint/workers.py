@@ -70,7 +70,8 @@ def extract_stream(jobs: list[Job], processes: int | None, cache_dir: str | None
     store = FactCache(cache_dir) if cache_dir else None
     _folding = (fold, fold_key if store else None) if fold is not None else None  # workers fork with it
     try:
-        signatures = [stat_signature(job.abspath, job.url, job.max_size) for job in jobs] if store else [None] * len(jobs)
+        signatures = ([stat_signature(job.abspath, job.url, job.max_size) for job in jobs] if store
+                      else [None] * len(jobs))
         known = store.lookup(signatures, fold_key) if store else [None] * len(jobs)
         misses = [job for job, hit in zip(jobs, known) if hit is None or hit[0].path != job.relpath]
         results = _results(misses, processes, cache_dir)
