@@ -28,6 +28,20 @@ _SETTLED = ("links", "markers", "consent_defaults", "consent_config", "csp", "di
 _FOLLOWABLE = ("<a href>", "<area href>")
 
 
+class ManagerSetting(NamedTuple):
+    """What a consent manager's configuration makes of one category or service, and where."""
+
+    state: str  # on (loads before any choice) | pre-ticked (pre-selected, waits for the click) | off
+    path: str
+    line: int
+    column: int | None
+
+
+_STATES = ("off", "pre-ticked", "on")  # by how much loads before the visitor's choice
+_ON_FLAGS = {"klaro": "required: true, or optOut: true with consent by default",
+             "cookieconsent": "readOnly, or enabled in opt-out mode"}
+
+
 class Who(NamedTuple):
     """Whom a URL reaches."""
 
@@ -457,15 +471,19 @@ class Site:
 
     # -- consent categories -------------------------------------------------------------------
     @cached_property
-    def manager_config(self) -> dict[str, dict[str, bool]]:
-        """Categories (services) the site's consent manager configuration defines -> always on."""
-        config: dict[str, dict[str, bool]] = {}
+    def manager_config(self) -> dict[str, dict[str, ManagerSetting]]:
+        """Categories (services) the site's consent manager configuration defines -> what each
+        does before the visitor chooses (extract.js.manager_config: on, pre-ticked, off), at the
+        first place that says so; where files disagree, the one that loads most wins."""
+        config: dict[str, dict[str, ManagerSetting]] = {}
         for f in self.files:
-            for cmp, name, always_on in f.consent_config:
+            for cmp, name, state, line, column in f.consent_config:
                 if name.startswith("@"):
                     continue  # where it stores the choice: manager_storage
                 known = config.setdefault(cmp, {})
-                known[name] = known.get(name, False) or always_on
+                setting = ManagerSetting(state, f.path, line, column)
+                if name not in known or _STATES.index(state) > _STATES.index(known[name].state):
+                    known[name] = setting
         return config
 
     @cached_property
@@ -475,7 +493,7 @@ class Site:
 
         found: dict[str, list] = {}
         for f in self.files:
-            for cmp, where, key in f.consent_config:
+            for cmp, where, key, _line, _column in f.consent_config:
                 if where in ("@cookie", "@local"):
                     pattern = CookiePattern(str(key), "cookie" if where == "@cookie" else "local")
                     if pattern not in found.setdefault(cmp, []):
@@ -508,10 +526,11 @@ class Site:
             if name not in defined:
                 return (f"'{name}' is not a category the site's {vendor.name} configuration defines "
                         f"({', '.join(sorted(defined))}){_nearest(name, defined)}, so it holds nothing back")
-            if defined[name]:
-                flags = "required or default: true" if vendor.id == "klaro" else "readOnly or enabled: true"
-                return (f"the site's {vendor.name} configuration makes '{name}' always on ({flags}), so the "
-                        "visitor cannot refuse it and it holds nothing back")
+            setting = defined[name]
+            if setting.state == "on":
+                flags = _ON_FLAGS.get(vendor.id, "always on")
+                return (f"the site's {vendor.name} configuration ({setting.path}:{setting.line}) turns '{name}' on "
+                        f"without the visitor's consent ({flags}), so it holds nothing back")
             return None
         if name not in vocabulary:
             names = sorted(vocabulary, key=lambda n: (CONSENT_CLASSES.index(vocabulary[n]), n))  # weakest first
