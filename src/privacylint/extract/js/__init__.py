@@ -82,7 +82,7 @@ def _extract_js(js: str) -> JsResult:
     consent.read()
     config = ManagerConfig(script, values)
     config.read()
-    markers = _markers(script)
+    markers = _markers(script, values)
     gates = innermost(consent.regions, [r.offset for r in requests] + [w.offset for w in writes]
                       + [m[0] for m in markers] + [f[0] for f in loads.fragments])
     # code that runs only when the visitor refuses: a URL or snippet there loads nothing before consent
@@ -93,19 +93,20 @@ def _extract_js(js: str) -> JsResult:
                     {k: v for k, v in gates.items() if v != REFUSAL})
 
 
+_MARKERS = 500  # a script repeating a snippet a million times: the first ones stand for the rest
 _IN_TEXT = frozenset({"string", "template_string", "comment", "regex", "string_fragment", "regex_pattern"})
 
 
-def _markers(script: Script) -> list[tuple[int, str, str, str | None]]:
+def _markers(script: Script, values: Values) -> list[tuple[int, str, str, str | None]]:
     """Vendor snippets in the code: a marker that starts inside a string (other than at its
     quote) or a comment is text, not code."""
     cat = catalogue()
     found = []
-    for offset, vendor, evidence in cat.markers_in(script.text):
+    for offset, vendor, evidence in cat.markers_in(script.text)[:_MARKERS]:
         if _in_code(script, offset):
             found.append((offset, vendor, evidence, None))
     services = cat.tarteaucitron_services
-    for offset, key in _tarteaucitron_jobs(script):
+    for offset, key in _tarteaucitron_jobs(script, values):
         if key in services:  # tarteaucitron injects the service itself, after consent
             found.append((offset, services[key], f"tarteaucitron.job.push('{key}')", "tarteaucitron"))
     return sorted(found)
@@ -114,7 +115,9 @@ def _markers(script: Script) -> list[tuple[int, str, str, str | None]]:
 def _in_code(script: Script, offset: int) -> bool:
     byte = script.byte(offset)
     node = script.root.descendant_for_byte_range(byte, byte)
-    while node is not None and node.type != "program":
+    for _ in range(8):  # a literal or comment holds its text a level or two down
+        if node is None or node.type == "program":
+            break
         if node.type in _IN_TEXT:
             return node.type in ("string", "template_string") and node.start_byte == byte
         if node.type == "template_substitution":
@@ -123,20 +126,17 @@ def _in_code(script: Script, offset: int) -> bool:
     return True
 
 
-def _tarteaucitron_jobs(script: Script) -> list[tuple[int, str]]:
+def _tarteaucitron_jobs(script: Script, values: Values) -> list[tuple[int, str]]:
     """(offset, service key) of each `tarteaucitron.job.push('<key>')` (also `(tarteaucitron.job
     = tarteaucitron.job || []).push(...)`)."""
     if "tarteaucitron" not in script.text:
         return []
-    from tree_sitter import QueryCursor
-
-    from privacylint.extract.js.syntax import arguments, query, text
+    from privacylint.extract.js.syntax import arguments, callee_name, text
 
     out = []
-    pattern = "(call_expression function: (member_expression property: (property_identifier) @p (#eq? @p \"push\")))" \
-              " @call"
-    values = Values(script)
-    for call in QueryCursor(query(pattern)).captures(script.root).get("call", ()):
+    for call in script.nodes("call_expression"):
+        if callee_name(call) != "push" or call.child_by_field_name("function").type != "member_expression":
+            continue
         holder = call.child_by_field_name("function").child_by_field_name("object")
         if "tarteaucitron.job" not in text(holder):
             continue

@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from tree_sitter import Node, QueryCursor
+from tree_sitter import Node
 
-from privacylint.extract.js.syntax import FUNCTIONS, Script, arguments, callee_name, dotted, query, text
+from privacylint.extract.js.syntax import FUNCTIONS, Script, arguments, callee_name, dotted, text
 from privacylint.extract.js.values import Values
 from privacylint.vendors import catalogue
 
 REFUSAL = "refusal"
+_REFUSAL_WORDS = ("Decline", "Reject", "Revoke", "Deny", "Withdraw", "OptOut")
 _REFUSAL_KEY = re.compile(r"^on(?:Decline|Reject|Revoke|Deny|Withdraw|OptOut)\w*$")
 
 
@@ -31,17 +32,7 @@ class Region(NamedTuple):
     gate: str  # a consent manager (and category), or REFUSAL
 
 
-CALLBACKS = """
-(call_expression function: [(identifier) @f (member_expression property: (property_identifier) @f)]
-  (#any-of? @f "addEventListener" "on" "OnConsentChanged" "gtag" "push")) @call
-(pair key: [(property_identifier) (string)] @key value: [(function_expression) (arrow_function)] @fn) @pair
-(method_definition name: (property_identifier) @key) @method
-(function_declaration name: (identifier) @fname) @declared
-(if_statement condition: (_) @cond consequence: (_) @then) @if
-(ternary_expression condition: (_) @cond consequence: (_) @then) @ternary
-(binary_expression left: (_) @cond operator: "&&" right: (_) @then) @and
-(assignment_expression left: (member_expression object: (member_expression) @services) right: (_) @service) @define
-"""
+_CALLS = frozenset({"addEventListener", "on", "OnConsentChanged", "gtag", "push"})
 
 
 class ConsentCode:
@@ -56,23 +47,36 @@ class ConsentCode:
 
     def read(self) -> None:
         words = self.script.text
-        if not any(w in words for w in self.code.words) and "consent" not in words:
+        if not any(w in words for w in self.code.words + _REFUSAL_WORDS) and "consent" not in words:
             return
-        for _, m in QueryCursor(query(CALLBACKS)).matches(self.script.root):
-            if "call" in m:
-                self._call(m["call"][0])
-            elif "pair" in m:
-                self._property(m["key"][0], m["fn"][0])
-            elif "method" in m:
-                self._property(m["key"][0], m["method"][0])
-            elif "declared" in m:
-                cmp = self.code.functions.get(text(m["fname"][0]))
-                if cmp:
-                    self._region(m["declared"][0].child_by_field_name("body"), cmp)
-            elif "define" in m:
-                self._definition(m["define"][0], m["services"][0])
-            else:
-                self._branch(m["cond"][0], m["then"][0])
+        nodes = self.script.nodes
+        for call in nodes("call_expression"):
+            if callee_name(call) in _CALLS:
+                self._call(call)
+        for pair in nodes("pair"):
+            key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+            if key is not None and value is not None and value.type in ("function_expression", "arrow_function"):
+                self._property(key, value)
+        for method in nodes("method_definition"):
+            if method.child_by_field_name("name") is not None:
+                self._property(method.child_by_field_name("name"), method)
+        for declared in nodes("function_declaration"):
+            cmp = self.code.functions.get(text(declared.child_by_field_name("name")))
+            if cmp:
+                self._region(declared.child_by_field_name("body"), cmp)
+        for assign in nodes("assignment_expression"):
+            left = assign.child_by_field_name("left")
+            if left is not None and left.type == "member_expression":
+                holder = left.child_by_field_name("object")
+                if holder is not None and holder.type == "member_expression":
+                    self._definition(assign, holder)
+        branches = nodes("if_statement") + nodes("ternary_expression")
+        branches += [b for b in nodes("binary_expression") if b.child_by_field_name("operator").type == "&&"]
+        for branch in branches:
+            condition = branch.child_by_field_name("condition" if branch.type != "binary_expression" else "left")
+            then = branch.child_by_field_name("consequence" if branch.type != "binary_expression" else "right")
+            if condition is not None and then is not None:
+                self._branch(condition, then)
         self.regions.sort()
         self.defaults.sort()
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tree_sitter import Node, QueryCursor
+from tree_sitter import Node
 
-from privacylint.extract.js.syntax import Script, arguments, callee_name, dotted, query, text
+from privacylint.extract.js.syntax import Script, arguments, callee_name, dotted, text
 from privacylint.extract.js.values import Param, Str, Values, function_name
 
 URLISH = re.compile(r"^(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}", re.I)
@@ -47,21 +47,10 @@ _PROPERTIES = {"src": "src", "type": "type", "referrerPolicy": "referrerpolicy",
 _LINK_KEYS = re.compile(r"(?i)^(?:readmore\w*|privacy\w*|\w*policy\w*|\w*link|href|homepage|website|home|about\w*)$")
 _NAVIGATION = frozenset({"href", "location"})
 
-SINKS = """
-(call_expression function: [(identifier) @name (member_expression property: (property_identifier) @name) (import) @name]
-  (#any-of? @name "fetch" "sendBeacon" "importScripts" "getScript" "addScript" "import" "open" "setAttribute"
-    "createElement" "createElementNS" "appendChild" "insertBefore" "append" "prepend" "after" "before"
-    "replaceWith" "insertAdjacentElement" "replaceChild" "write" "writeln" "insertAdjacentHTML")) @call
-(new_expression constructor: (identifier) @ctor
-  (#any-of? @ctor "WebSocket" "EventSource" "Worker" "SharedWorker" "WebTransport" "Image" "Audio")) @new
-(assignment_expression left: (member_expression property: (property_identifier) @prop)
-  (#any-of? @prop "src" "type" "referrerPolicy" "rel" "href" "data" "className" "async" "defer" "srcdoc"
-    "innerHTML" "outerHTML" "location")) @assign
-(assignment_expression left: (member_expression object: (member_expression property: (property_identifier) @ds)
-  (#eq? @ds "dataset"))) @dataset
-(assignment_expression left: (identifier) @loc (#eq? @loc "location")) @navigation
-"""
-_LITERALS = "(string) @string (template_string) @template"
+_CALLS = frozenset({*_URL_ARGUMENT, "open", "setAttribute", "createElement", "createElementNS", *_INSERTS,
+                    *_HTML_WRITES})
+_NEWS = _CONSTRUCTED | {"Image", "Audio"}
+_ASSIGNED = frozenset({*_PROPERTIES, "innerHTML", "outerHTML", "location"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,18 +85,8 @@ class Loads:
         self.not_loads: set[int] = set()  # literal nodes in navigation
 
     def read(self) -> list[JsRequest]:
-        found = QueryCursor(query(SINKS)).matches(self.script.root)
-        for _, match in sorted(found, key=lambda m: _first(m[1]).start_byte):
-            if "call" in match:
-                self._call(match["call"][0])
-            elif "new" in match:
-                self._new(match["new"][0])
-            elif "assign" in match:
-                self._assign(match["assign"][0])
-            elif "dataset" in match:
-                self._dataset(match["dataset"][0])
-            elif "navigation" in match:
-                self._navigate(match["navigation"][0].child_by_field_name("right"))
+        for node, handle in sorted(self._sinks(), key=lambda found: found[0].start_byte):
+            handle(node)
         self._element_loads()
         self._wrapped_loads()
         self._literals()
@@ -115,6 +94,29 @@ class Loads:
         return self.requests
 
     # -- sinks -------------------------------------------------------------------------------
+    def _sinks(self) -> list[tuple[Node, object]]:
+        """The calls, constructions and assignments that may load or build an element, with
+        their handler, in any order."""
+        found: list[tuple[Node, object]] = [(c, self._call) for c in self.script.nodes("call_expression")
+                                            if callee_name(c) in _CALLS]
+        found += [(n, self._new) for n in self.script.nodes("new_expression")
+                  if n.child_by_field_name("constructor") is not None
+                  and text(n.child_by_field_name("constructor")) in _NEWS]
+        for assign in self.script.nodes("assignment_expression"):
+            left = assign.child_by_field_name("left")
+            if left is None:
+                continue
+            if left.type == "member_expression":
+                prop, holder = left.child_by_field_name("property"), left.child_by_field_name("object")
+                if prop is not None and text(prop) in _ASSIGNED:
+                    found.append((assign, self._assign))
+                elif holder is not None and holder.type == "member_expression" \
+                        and text(holder.child_by_field_name("property") or holder) == "dataset":
+                    found.append((assign, self._dataset))
+            elif left.type == "identifier" and text(left) == "location":
+                found.append((assign, lambda a: self._navigate(a.child_by_field_name("right"))))
+        return found
+
     def _call(self, call: Node) -> None:
         name = callee_name(call)
         args = arguments(call)
@@ -296,14 +298,15 @@ class Loads:
     def _wrapped_loads(self) -> None:
         done: set[str] = set()
         for _ in range(3):  # a wrapper of a wrapper of a load
-            names = sorted(set(self.wrappers) - done)[:200]
+            names = sorted(set(self.wrappers) - done)
             if not names:
                 return
             done.update(names)
-            pattern = " ".join(f'"{n}"' for n in names)
-            calls = QueryCursor(query(
-                f"(call_expression function: (identifier) @f (#any-of? @f {pattern})) @call")).captures(self.script.root)
-            for call in calls.get("call", ()):
+            wanted = set(names)
+            for call in self.script.nodes("call_expression"):
+                fn = call.child_by_field_name("function")
+                if fn is None or fn.type != "identifier" or text(fn) not in wanted:
+                    continue
                 args = arguments(call)
                 for index in sorted(self.wrappers.get(callee_name(call) or "", ())):
                     if index < len(args):
@@ -311,8 +314,7 @@ class Loads:
 
     # -- bare literals ---------------------------------------------------------------------
     def _literals(self) -> None:
-        caps = QueryCursor(query(_LITERALS)).captures(self.script.root)
-        for node in caps.get("string", []) + caps.get("template", []):
+        for node in self.script.nodes("string") + self.script.nodes("template_string"):
             if node.id in self.consumed or node.id in self.not_loads:
                 continue
             raw = node.text
@@ -327,8 +329,10 @@ class Loads:
         """Whether a literal sits where it names a page: a link property, a described service's
         url, navigation, an argument of a command queue's push([...])."""
         child, parent = node, node.parent
-        while parent is not None and parent.type in ("binary_expression", "parenthesized_expression",
+        for _ in range(64):  # bounded: a literal deeper in a concatenation is read as a plain literal
+            if parent is None or parent.type not in ("binary_expression", "parenthesized_expression",
                                                      "template_substitution", "template_string"):
+                break
             child, parent = parent, parent.parent
         if parent is None:
             return False
@@ -371,10 +375,6 @@ class Loads:
 
 def _same(a: Node | None, b: Node) -> bool:
     return a is not None and a.id == b.id
-
-
-def _first(match: dict) -> Node:
-    return min((nodes[0] for nodes in match.values()), key=lambda n: n.start_byte)
 
 
 def _key(pair: Node) -> str | None:

@@ -17,18 +17,16 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from tree_sitter import Node, QueryCursor
+from tree_sitter import Node
 
-from privacylint.extract.js.syntax import Script, query, text
+from privacylint.extract.js.syntax import Script, callee_name, text
 from privacylint.extract.js.values import Values
 
 ON, PRE_TICKED, OFF = "on", "pre-ticked", "off"
 
-CONFIGS = """
-(object (pair key: [(property_identifier) @k (string (string_fragment) @k)]
-  (#any-of? @k "services" "apps" "categories" "toggle" "highPrivacy" "consentOnScroll" "consentOnContinuedBrowsing"
-    "consentOnDocumentClick" "cookie_name" "storageName" "storageMethod" "cookieName"))) @config
-"""
+_CONFIG_KEYS = frozenset({"services", "apps", "categories", "toggle", "highPrivacy", "consentOnScroll",
+                          "consentOnContinuedBrowsing", "consentOnDocumentClick", "cookie_name", "storageName",
+                          "storageMethod", "cookieName"})
 
 
 class Setting(NamedTuple):
@@ -50,12 +48,10 @@ class ManagerConfig:
         lower = code.lower()
         if not any(w in lower for w in ("klaro", "cookieconsent", "tarteaucitron", "_iub", "cc.run")):
             return
-        seen: set[int] = set()
-        for node in QueryCursor(query(CONFIGS)).captures(self.script.root).get("config", ()):
-            if node.id in seen:
-                continue
-            seen.add(node.id)
+        for node in self.script.nodes("object"):
             props = self._props(node)
+            if _CONFIG_KEYS.isdisjoint(props):
+                continue
             if "klaro" in lower and ("services" in props or "apps" in props or "storageName" in props):
                 self._klaro(node, props)
             if "CookieConsent" in code and "categories" in props:
@@ -170,18 +166,15 @@ class ManagerConfig:
         """v2's `mode: 'opt-out'` (in the object given to cc.run) turns enabled toggles on."""
         if "opt-out" not in self.script.text or "initCookieConsent" not in self.script.text:
             return
-        for _, m in QueryCursor(query(_RUN)).matches(self.script.root):
-            mode = self._props(m["config"][0]).get("mode")
-            if self._string(mode) == "opt-out":
+        for call in self.script.nodes("call_expression"):
+            args = call.child_by_field_name("arguments")
+            config = args.named_child(0) if args is not None and args.named_child_count else None
+            if callee_name(call) != "run" or config is None or config.type != "object":
+                continue
+            if self._string(self._props(config).get("mode")) == "opt-out":
                 self.settings = [s._replace(state=ON) if s.manager == "cookieconsent" and s.state == PRE_TICKED
                                  else s for s in self.settings]
 
 
 def _first_set(own: bool | None, inherited: bool | None) -> bool:
     return bool(own if own is not None else inherited)
-
-
-_RUN = """
-(call_expression function: (member_expression property: (property_identifier) @m (#eq? @m "run"))
-  arguments: (arguments (object) @config))
-"""

@@ -9,18 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tree_sitter import Node, QueryCursor
+from tree_sitter import Node
 
-from privacylint.extract.js.syntax import Script, arguments, dotted, query, text
+from privacylint.extract.js.syntax import Script, arguments, dotted, text
 from privacylint.extract.js.values import Str, Values
 
-WRITES = """
-(assignment_expression left: (member_expression property: (property_identifier) @p) (#eq? @p "cookie")) @cookie
-(assignment_expression left: (subscript_expression) @subscript) @indexed
-(call_expression function: (member_expression property: (property_identifier) @m)
-  (#any-of? @m "setItem" "set" "cookie")) @call
-(assignment_expression left: (member_expression object: (_) @holder property: (property_identifier) @key)) @member
-"""
 _METHODS = frozenset({"setItem", "getItem", "removeItem", "clear", "key", "length"})
 _DOCUMENT = frozenset({"document", "window.document", "self.document"})
 
@@ -65,29 +58,31 @@ class Writes:
         self.values = values
 
     def read(self) -> list[JsWrite]:
+        if "ookie" not in self.script.text and "Storage" not in self.script.text:
+            return []
         found: dict[int, JsWrite] = {}
-        for _, match in QueryCursor(query(WRITES)).matches(self.script.root):
-            write = self._write(match)
+        writes = [self._assigned(a) for a in self.script.nodes("assignment_expression")]
+        writes += [self._call(c) for c in self.script.nodes("call_expression")]
+        for write in writes:
             if write is not None:
                 found.setdefault(write.offset, write)
         return [found[k] for k in sorted(found)]
 
-    def _write(self, match: dict) -> JsWrite | None:
-        if "cookie" in match:
-            assign = match["cookie"][0]
-            holder = assign.child_by_field_name("left").child_by_field_name("object")
-            if dotted(holder) in _DOCUMENT:
-                return self._at(assign, "cookie", _cookie_name(self.values.string(assign.child_by_field_name("right"))),
-                                "document.cookie")
-        elif "indexed" in match:
-            return self._indexed(match["indexed"][0])
-        elif "call" in match:
-            return self._call(match["call"][0], text(match["m"][0]))
-        elif "member" in match:
-            key = text(match["key"][0])
-            storage = _storage(match["holder"][0])
-            if storage and key not in _METHODS:
-                return self._at(match["member"][0], storage, key, f"{storage}Storage.{key}")
+    def _assigned(self, assign: Node) -> JsWrite | None:
+        left = assign.child_by_field_name("left")
+        if left is None:
+            return None
+        if left.type == "subscript_expression":
+            return self._indexed(assign)
+        if left.type != "member_expression" or left.child_by_field_name("property") is None:
+            return None
+        key, holder = text(left.child_by_field_name("property")), left.child_by_field_name("object")
+        if key == "cookie" and dotted(holder) in _DOCUMENT:
+            return self._at(assign, "cookie", _cookie_name(self.values.string(assign.child_by_field_name("right"))),
+                            "document.cookie")
+        storage = _storage(holder)
+        if storage and key not in _METHODS:
+            return self._at(assign, storage, key, f"{storage}Storage.{key}")
         return None
 
     def _indexed(self, assign: Node) -> JsWrite | None:
@@ -102,11 +97,15 @@ class Writes:
                             "document.cookie")
         return None
 
-    def _call(self, call: Node, method: str) -> JsWrite | None:
-        args = arguments(call)
-        holder = call.child_by_field_name("function").child_by_field_name("object")
+    def _call(self, call: Node) -> JsWrite | None:
+        fn = call.child_by_field_name("function")
+        if fn is None or fn.type != "member_expression" or fn.child_by_field_name("property") is None:
+            return None
+        method = text(fn.child_by_field_name("property"))
+        args = arguments(call) if method in ("setItem", "set", "cookie") else None
         if not args:
             return None
+        holder = fn.child_by_field_name("object")
         if method == "setItem":
             storage = _storage(holder)
             if storage:

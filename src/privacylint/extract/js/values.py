@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from tree_sitter import Node, QueryCursor
+from tree_sitter import Node
 
-from privacylint.extract.js.syntax import FUNCTIONS, SCOPES, Script, arguments, query, string_value, text, unescape
+from privacylint.extract.js.syntax import FUNCTIONS, SCOPES, Script, arguments, string_value, text, unescape
 
 _DEPTH = 24
 
@@ -32,12 +32,6 @@ class Param(NamedTuple):
     index: int
 
 
-_DECLARATIONS = """
-(variable_declarator name: (identifier) @name value: (_) @value)
-(assignment_expression left: (identifier) @name right: (_) @value)
-"""
-
-
 class Values:
     """Static values of a script's expressions; one per script, built lazily."""
 
@@ -49,21 +43,37 @@ class Values:
 
     # -- scopes ----------------------------------------------------------------------------
     def scope_of(self, node: Node) -> Node | None:
-        """The nearest enclosing function (or the program) of `node`, itself excluded."""
-        key = node.id
-        if key not in self._scope_of:
-            parent = node.parent
-            while parent is not None and parent.type not in SCOPES:
-                parent = parent.parent
-            self._scope_of[key] = parent
-        return self._scope_of[key]
+        """The nearest enclosing function (or the program) of `node`, itself excluded. Every node
+        passed on the way up learns it too, so deep nesting is walked once, not once per name."""
+        cache = self._scope_of
+        if node.id in cache:
+            return cache[node.id]
+        visited = [node.id]
+        parent = node.parent
+        result = None
+        while parent is not None:
+            if parent.type in SCOPES:
+                result = parent
+                break
+            if parent.id in cache:
+                result = cache[parent.id]
+                break
+            visited.append(parent.id)
+            parent = parent.parent
+        for key in visited:
+            cache[key] = result
+        return result
 
     def _by_scope(self, name: str) -> dict[int, list[Node]]:
         if self._assigned is None:
             self._assigned = {}
-            for _, match in QueryCursor(query(_DECLARATIONS)).matches(self.script.root):
-                target, value = match["name"][0], match["value"][0]
-                self._assigned.setdefault(text(target), []).append((target, value))
+            pairs = [(d.child_by_field_name("name"), d.child_by_field_name("value"))
+                     for d in self.script.nodes("variable_declarator")]
+            pairs += [(a.child_by_field_name("left"), a.child_by_field_name("right"))
+                      for a in self.script.nodes("assignment_expression")]
+            for target, value in pairs:
+                if target is not None and value is not None and target.type == "identifier":
+                    self._assigned.setdefault(text(target), []).append((target, value))
         if name not in self._scoped:
             grouped: dict[int, list[Node]] = {}
             for target, value in self._assigned.get(name, ()):
@@ -123,7 +133,22 @@ class Values:
             return self.string(node.child_by_field_name("right"), depth + 1)
         if kind == "identifier":
             return self._identifier(node, depth)
+        if kind in ("member_expression", "subscript_expression"):
+            return self.string(self.member(node, depth), depth + 1)
         return None
+
+    def member(self, node: Node, depth: int = 0) -> Node | None:
+        """The expression `cfg.url` (or `cfg["url"]`) reads, when `cfg` is an object literal here."""
+        obj = self.object_of(node.child_by_field_name("object"), depth + 1)
+        if obj is None:
+            return None
+        if node.type == "member_expression":
+            key = node.child_by_field_name("property")
+            name = text(key) if key is not None else None
+        else:
+            index = self.string(node.child_by_field_name("index"), depth + 1)
+            name = index.text if index is not None and index.complete else None
+        return property_value(obj, name) if name is not None else None
 
     def _identifier(self, node: Node, depth: int) -> Str | None:
         values = self.resolve(node)
@@ -194,6 +219,17 @@ class Values:
             if isinstance(found, list) and len(found) == 1:
                 return self.object_of(found[0], depth + 1)
         return None
+
+
+def property_value(obj: Node, name: str) -> Node | None:
+    """The value of an object literal's property `name` (its last definition), if it has one."""
+    found = None
+    for child in obj.named_children:
+        if child.type == "pair":
+            key = child.child_by_field_name("key")
+            if key is not None and text(key).strip("'\"") == name:
+                found = child.child_by_field_name("value")
+    return found
 
 
 def _param_index(function: Node, name: str) -> int | None:
