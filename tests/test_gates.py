@@ -43,7 +43,6 @@ def pl102(tmp_path, html: str, rules: str = RULES, **files) -> list[tuple]:
     f'<script type="text/plain" class="_iub_cs_activate" data-iub-purposes="4" data-suppressedsrc="{GA_SRC}"></script>',
     f'<script type="text/plain" data-categories="analytics" src="{GA_SRC}"></script>',  # Termly (unconfirmed)
     "<script>(tarteaucitron.job = tarteaucitron.job || []).push('gtag'); tarteaucitron.user.gtagUa = 'G-TEST1';</script>",
-    f"<script>gtag('consent', 'default', {{'analytics_storage': 'denied'}});</script>\n<script async src=\"{GA_SRC}\"></script>",
     f"<script>window.addEventListener('CookiebotOnAccept', function () {{ var s = document.createElement('script');"
     f" s.src = '{GA_SRC}'; document.head.appendChild(s); }});</script>",
     f"<script>function OptanonWrapper() {{ if (OnetrustActiveGroups.indexOf('C0002') > -1) {{"
@@ -56,7 +55,7 @@ def pl102(tmp_path, html: str, rules: str = RULES, **files) -> list[tuple]:
     f"<script>var _iub = _iub || []; _iub.csConfiguration = {{callback: {{onConsentGiven: function () {{"
     f" fetch('{GA_SRC}'); }}}}}};</script>",
 ], ids=["cookiebot", "onetrust", "klaro", "cookieconsent-v3", "cookieconsent-v2", "complianz", "cookieyes",
-        "usercentrics", "iubenda", "termly", "tarteaucitron", "consent-mode", "cookiebot-callback",
+        "usercentrics", "iubenda", "termly", "tarteaucitron", "cookiebot-callback",
         "onetrust-callback", "cookieconsent-callback", "complianz-callback", "cookieyes-callback",
         "usercentrics-callback", "iubenda-callback"])
 def test_each_gate_holds_google_analytics_back(tmp_path, markup):
@@ -70,10 +69,33 @@ def test_ungated_and_late_consent_default(tmp_path):
     assert pl102(tmp_path, late) == [("PL102", "index.html", 1, "googletagmanager.com")]
 
 
+CONSENT_MODE = f"<script>gtag('consent', 'default', {{'analytics_storage': 'denied'}});</script>\n" \
+               f'<script async src="{GA_SRC}"></script>'
+ADVANCED = RULES + "consent:\n  google_consent_mode: advanced\n"
+
+
+def test_consent_mode_defaults_hold_back_cookies_not_the_request(tmp_path):
+    """In Chromium, gtag.js is requested before consent under denied defaults (advanced consent
+    mode sends cookieless pings): by default that is PL102, with its own message."""
+    site = make_site(tmp_path / "site", {"index.html": CONSENT_MODE + '\n<a href="/privacy/">P</a>',
+                                         "privacy/index.html": "<h1>P</h1>"})
+    findings = [f for f in lint(site, RULES).findings if f.check == "PL102"]
+    assert [(f.line, f.subject) for f in findings] == [(2, "googletagmanager.com")]
+    assert "Google consent mode defaults deny its storage" in findings[0].message
+    assert "google_consent_mode: advanced" in findings[0].message
+
+
+@pytest.mark.parametrize("rules", [ADVANCED, RULES + "consent:\n  gates: [google-consent-mode]\n",
+                                   RULES + "consent:\n  gates: [cookiebot]\n  google_consent_mode: advanced\n"],
+                         ids=["advanced", "listed-gate", "advanced-with-a-manager"])
+def test_a_site_that_accepts_advanced_consent_mode_declares_it(tmp_path, rules):
+    assert pl102(tmp_path, CONSENT_MODE, rules) == []
+
+
 def test_consent_default_must_deny_the_storage_the_vendor_uses(tmp_path):
     granted = f"<script>gtag('consent','default',{{analytics_storage:'granted', ad_storage:'denied'}})</script>\n" \
               f'<script async src="{GA_SRC}"></script>'
-    assert pl102(tmp_path, granted) == [("PL102", "index.html", 2, "googletagmanager.com")]
+    assert pl102(tmp_path, granted, ADVANCED) == [("PL102", "index.html", 2, "googletagmanager.com")]
 
 
 def test_complianz_pages_map_data_category_to_complianz(tmp_path):

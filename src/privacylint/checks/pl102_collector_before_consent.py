@@ -35,6 +35,10 @@ def check(site):
                 severity="note")
             continue
         why = f" Its markup names a consent manager, but {gate.why}." if gate.why else ""
+        if gate.consent_mode:
+            why += (" Google consent mode defaults deny its storage, so it sets no cookie until consent, but the "
+                    "request itself (the visitor's address and page) is made; if the site accepts that, declare "
+                    "consent: {google_consent_mode: advanced} in rules.yaml.")
         if c.observed:
             why += _static_verdict(site, c)
         yield site.finding(
