@@ -26,7 +26,7 @@ from pathlib import Path
 from privacylint import __version__
 from privacylint.facts import FileFacts, facts_from_data, facts_to_data
 
-_SCHEMA = 1
+_SCHEMA = 2
 _FILE = "facts-v2.sqlite"
 _TIMEOUT = 5.0  # seconds to wait for another run's write lock before giving up on a write
 

@@ -26,7 +26,8 @@ def check(site):
             continue
         page = gate.page or c.file
         via = f" (loaded by {gate.page.path})" if gate.page else ""
-        noscript = " inside <noscript>, which is never gated" if c.noscript else ""
+        noscript = (" inside <noscript>: it loads for visitors without JavaScript, where no consent manager runs, "
+                    "so nothing can hold it back") if c.noscript else ""
         if gate.kind == AUTO:
             yield site.finding(
                 SPEC, c.file.path, c.line, c.column, c.site,

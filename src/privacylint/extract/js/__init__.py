@@ -39,6 +39,7 @@ class JsResult:
     config: list[Setting] = field(default_factory=list)  # the consent manager configuration defined here
     fragments: list[tuple[int, str]] = field(default_factory=list)  # HTML the script writes into the page
     gates: dict[int, str] = field(default_factory=dict)  # offset of a fact -> the callback holding it
+    mentions: tuple[str, ...] = ()  # the site's own files the script may load (loads.Loads.mentions)
 
     def gate_at(self, offset: int) -> str | None:
         return self.gates.get(offset)
@@ -90,7 +91,7 @@ def _extract_js(js: str) -> JsResult:
     markers = [m for m in markers if gates.get(m[0]) != REFUSAL]
     return JsResult(requests, writes, markers, consent.defaults, tuple(sorted(config.implied)), config.settings,
                     [f for f in loads.fragments if gates.get(f[0]) != REFUSAL],
-                    {k: v for k, v in gates.items() if v != REFUSAL})
+                    {k: v for k, v in gates.items() if v != REFUSAL}, tuple(sorted(loads.mentions)))
 
 
 _MARKERS = 500  # a script repeating a snippet a million times: the first ones stand for the rest
@@ -155,6 +156,7 @@ class JsFacts:
     consent_defaults: list[ConsentDefault]
     implied: tuple[str, ...]
     config: list[tuple]
+    mentions: tuple[str, ...] = ()
 
 
 def js_facts(js: str, base: str, position, noscript: bool = False, gate: str | None = None) -> JsFacts:
@@ -174,7 +176,7 @@ def js_facts(js: str, base: str, position, noscript: bool = False, gate: str | N
                for offset, vendor, text, own in r.markers]
     defaults = [ConsentDefault(*position(offset), denied) for offset, denied in r.consent_defaults]
     config = [(s.manager, s.name, s.state, *position(s.offset)) for s in r.config]
-    found = JsFacts(requests, writes, markers, defaults, r.implied, config)
+    found = JsFacts(requests, writes, markers, defaults, r.implied, config, r.mentions)
     for offset, markup in r.fragments:
         _add_fragment(found, markup, base, position(offset), noscript, gate or r.gate_at(offset))
     return found

@@ -32,6 +32,9 @@ _INSERTS = frozenset({"appendChild", "insertBefore", "append", "prepend", "after
                       "insertAdjacentElement", "replaceChild"})
 _HTML_WRITES = {"write": 0, "writeln": 0, "insertAdjacentHTML": 1}
 _HTTP_METHOD = re.compile(r"^[A-Za-z]{3,10}$")
+# A path of the site's own files, as code names it: "js/app.js", "./chunk.js", "/css/" (a folder).
+_FILE_NAME = re.compile(r"^(?:\.{1,2}/|/)?(?:[\w@%~+-][\w@%.~+-]*/)*[\w@%~+-][\w@%.~+-]*\.(?:m?js|css)(?:[?#].*)?$")
+_PATH_START = re.compile(r"^(?:\.{1,2}/|/)?(?:[\w@%~+-][\w@%.~+-]*/?)*$")
 _JS_TYPES = frozenset({"", "module", "text/javascript", "application/javascript", "text/ecmascript",
                        "application/ecmascript", "application/x-javascript", "text/x-javascript",
                        "text/jscript", "text/babel"})
@@ -83,6 +86,9 @@ class Loads:
         self.elements: dict[int, _Element] = {}
         self.wrappers: dict[str, set[int]] = {}  # function name -> parameters that flow into a load
         self.not_loads: set[int] = set()  # literal nodes in navigation
+        # the site's own files the code may load, as written: a path, a path's start ending in "*",
+        # or "*.js"/"*.css" where it loads a script or stylesheet whose URL it computes
+        self.mentions: set[str] = set()
 
     def read(self) -> list[JsRequest]:
         for node, handle in sorted(self._sinks(), key=lambda found: found[0].start_byte):
@@ -121,7 +127,7 @@ class Loads:
         name = callee_name(call)
         args = arguments(call)
         if name in _URL_ARGUMENT and len(args) > _URL_ARGUMENT[name]:
-            self._load(args[_URL_ARGUMENT[name]])
+            self._load(args[_URL_ARGUMENT[name]], runs=None if name in ("fetch", "sendBeacon") else "*.js")
         elif name == "open" and len(args) >= 2 and call.child_by_field_name("function").type == "member_expression":
             method = self.values.string(args[0])
             if method is not None and method.complete and _HTTP_METHOD.match(method.text):
@@ -146,7 +152,7 @@ class Loads:
         if ctor in _CONSTRUCTED:
             args = arguments(new)
             if args:
-                self._load(args[0])
+                self._load(args[0], runs="*.js" if ctor.endswith("Worker") else None)
         else:
             self._element_of(new)
 
@@ -193,7 +199,8 @@ class Loads:
             if literal is not None:
                 self.not_loads.add(literal.id)
 
-    def _load(self, arg: Node, kind: str | None = None) -> None:
+    def _load(self, arg: Node, kind: str | None = None, runs: str | None = None) -> None:
+        """A URL flowing into a load; `runs`: "*.js" where what it loads runs as a script."""
         value = self.values.string(arg)
         if value is not None and URLISH.match(value.text):
             literal = self._leftmost_literal(arg)
@@ -202,6 +209,15 @@ class Loads:
             self.requests.append(JsRequest(self.script.offset(arg), value.text, True, kind))
         else:
             self._maybe_wrapper(arg)
+            self._mention(value, runs)
+
+    def _mention(self, value: Str | None, unknown: str | None) -> None:
+        """A load of the site's own file: its path, the start of it, or (computed) any such file."""
+        if value is None or not value.text:
+            if unknown:
+                self.mentions.add(unknown)
+        elif _PATH_START.match(value.text) and not value.text.startswith("//"):
+            self.mentions.add(value.text if value.complete else value.text + "*")
 
     def _maybe_wrapper(self, arg: Node) -> None:
         param = self.values.leading_param(arg)
@@ -289,6 +305,8 @@ class Loads:
                 continue
             offset, value = element.attrs.get(attr, (element.offset, None))
             if value is None or not URLISH.match(value.text):
+                if element.tag in ("script", "link"):
+                    self._mention(value, "*.js" if element.tag == "script" else "*.css")
                 continue
             referrer = attrs.get("referrerpolicy", "").strip().lower() or None
             self.requests.append(JsRequest(offset, value.text, True, f"<{element.tag} {attr}> {CREATED}", gate,
@@ -318,9 +336,11 @@ class Loads:
             if node.id in self.consumed or node.id in self.not_loads:
                 continue
             raw = node.text
-            if b"/" not in raw and b"\\" not in raw:
+            if b"/" not in raw and b"\\" not in raw and b".js" not in raw and b".css" not in raw:
                 continue
             value = self.values.string(node)
+            if value is not None and value.complete and _FILE_NAME.match(value.text):
+                self.mentions.add(value.text)
             if value is None or not URLISH.match(value.text) or self._names_a_page(node):
                 continue
             self.requests.append(JsRequest(self.script.offset(node), value.text, False))
