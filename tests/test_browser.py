@@ -49,7 +49,7 @@ def observed(tmp_path, files: dict, **options) -> list[tuple[str, str, str, str]
 
 
 def test_a_tracker_url_assembled_at_run_time_is_observed(tmp_path):
-    app = 'var h = "trac" + "ker.example.net"; var s = document.createElement("script");' \
+    app = 'var h = atob("dHJhY2tlci5leGFtcGxlLm5ldA=="); var s = document.createElement("script");' \
           ' s.src = "https://" + h + "/t.js"; document.head.appendChild(s);'
     found, result = observed(tmp_path, {"index.html": '<a href="/privacy/">P</a><script src="/app.js"></script>',
                                         "app.js": app})
@@ -80,7 +80,7 @@ def test_a_gate_that_holds_is_observed_holding(tmp_path):
 
 
 def test_storage_written_by_minified_code_is_observed(tmp_path):
-    minified = 'window["local"+"Storage"]["set"+"Item"]("k_"+1,"v");document["coo"+"kie"]="sid"+"="+2+";path=/"'
+    minified = 'window["local"+"Storage"]["set"+"Item"]("k_"+1,"v");document[atob("Y29va2ll")]=atob("c2lk")+"=2;path=/"'
     found, _ = observed(tmp_path, {"index.html": '<a href="/privacy/">P</a><script src="/m.js"></script>',
                                    "m.js": minified})
     assert sorted(found) == [("PL201", "index.html", "k_1", "observed"), ("PL201", "index.html", "sid", "observed")]

@@ -33,7 +33,7 @@ def counted(monkeypatch):
 @pytest.fixture
 def site(tmp_path):
     return make_site(tmp_path / "site", {
-        "index.html": '<a href="/privacy/">Privacy</a><img src="https://px.example.net/a.gif">',
+        "index.html": '<a href="/privacy/">Privacy</a><img src="https://px.example.net/a.gif"><script src="/app.js"></script>',
         "privacy/index.html": "<h1>Privacy</h1>",
         "app.js": "document.cookie = 'seen=1';",
     })

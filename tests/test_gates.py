@@ -43,7 +43,6 @@ def pl102(tmp_path, html: str, rules: str = RULES, **files) -> list[tuple]:
     f'<script type="text/plain" class="_iub_cs_activate" data-iub-purposes="4" data-suppressedsrc="{GA_SRC}"></script>',
     f'<script type="text/plain" data-categories="analytics" src="{GA_SRC}"></script>',  # Termly (unconfirmed)
     "<script>(tarteaucitron.job = tarteaucitron.job || []).push('gtag'); tarteaucitron.user.gtagUa = 'G-TEST1';</script>",
-    f"<script>gtag('consent', 'default', {{'analytics_storage': 'denied'}});</script>\n<script async src=\"{GA_SRC}\"></script>",
     f"<script>window.addEventListener('CookiebotOnAccept', function () {{ var s = document.createElement('script');"
     f" s.src = '{GA_SRC}'; document.head.appendChild(s); }});</script>",
     f"<script>function OptanonWrapper() {{ if (OnetrustActiveGroups.indexOf('C0002') > -1) {{"
@@ -56,7 +55,7 @@ def pl102(tmp_path, html: str, rules: str = RULES, **files) -> list[tuple]:
     f"<script>var _iub = _iub || []; _iub.csConfiguration = {{callback: {{onConsentGiven: function () {{"
     f" fetch('{GA_SRC}'); }}}}}};</script>",
 ], ids=["cookiebot", "onetrust", "klaro", "cookieconsent-v3", "cookieconsent-v2", "complianz", "cookieyes",
-        "usercentrics", "iubenda", "termly", "tarteaucitron", "consent-mode", "cookiebot-callback",
+        "usercentrics", "iubenda", "termly", "tarteaucitron", "cookiebot-callback",
         "onetrust-callback", "cookieconsent-callback", "complianz-callback", "cookieyes-callback",
         "usercentrics-callback", "iubenda-callback"])
 def test_each_gate_holds_google_analytics_back(tmp_path, markup):
@@ -70,10 +69,33 @@ def test_ungated_and_late_consent_default(tmp_path):
     assert pl102(tmp_path, late) == [("PL102", "index.html", 1, "googletagmanager.com")]
 
 
+CONSENT_MODE = f"<script>gtag('consent', 'default', {{'analytics_storage': 'denied'}});</script>\n" \
+               f'<script async src="{GA_SRC}"></script>'
+ADVANCED = RULES + "consent:\n  google_consent_mode: advanced\n"
+
+
+def test_consent_mode_defaults_hold_back_cookies_not_the_request(tmp_path):
+    """In Chromium, gtag.js is requested before consent under denied defaults (advanced consent
+    mode sends cookieless pings): by default that is PL102, with its own message."""
+    site = make_site(tmp_path / "site", {"index.html": CONSENT_MODE + '\n<a href="/privacy/">P</a>',
+                                         "privacy/index.html": "<h1>P</h1>"})
+    findings = [f for f in lint(site, RULES).findings if f.check == "PL102"]
+    assert [(f.line, f.subject) for f in findings] == [(2, "googletagmanager.com")]
+    assert "Google consent mode defaults deny its storage" in findings[0].message
+    assert "google_consent_mode: advanced" in findings[0].message
+
+
+@pytest.mark.parametrize("rules", [ADVANCED, RULES + "consent:\n  gates: [google-consent-mode]\n",
+                                   RULES + "consent:\n  gates: [cookiebot]\n  google_consent_mode: advanced\n"],
+                         ids=["advanced", "listed-gate", "advanced-with-a-manager"])
+def test_a_site_that_accepts_advanced_consent_mode_declares_it(tmp_path, rules):
+    assert pl102(tmp_path, CONSENT_MODE, rules) == []
+
+
 def test_consent_default_must_deny_the_storage_the_vendor_uses(tmp_path):
     granted = f"<script>gtag('consent','default',{{analytics_storage:'granted', ad_storage:'denied'}})</script>\n" \
               f'<script async src="{GA_SRC}"></script>'
-    assert pl102(tmp_path, granted) == [("PL102", "index.html", 2, "googletagmanager.com")]
+    assert pl102(tmp_path, granted, ADVANCED) == [("PL102", "index.html", 2, "googletagmanager.com")]
 
 
 def test_complianz_pages_map_data_category_to_complianz(tmp_path):
@@ -149,8 +171,9 @@ def test_auto_blocking_is_a_note_and_only_when_first(tmp_path):
 
 
 @pytest.mark.parametrize("config, gate", [
-    ("CookieConsent.run({mode: 'opt-out', categories: {analytics: {}}});", 'data-category="analytics"'),
-    ("var klaroConfig = {default: true, services: [{name: 'ga'}]};", 'data-name="ga"'),
+    ("CookieConsent.run({mode: 'opt-out', categories: {analytics: {enabled: true}}});", 'data-category="analytics"'),
+    ("var klaroConfig = {default: true, optOut: true, services: [{name: 'ga'}]};", 'data-name="ga"'),
+    ("var klaroConfig = {services: [{name: 'ga', default: true, optOut: true}]};", 'data-name="ga"'),
     ("tarteaucitron.init({'highPrivacy': false});", None),
     ("var _iub = _iub || []; _iub.csConfiguration = {consentOnScroll: true};", 'class="_iub_cs_activate"'),
 ])
@@ -172,6 +195,21 @@ def test_script_file_takes_the_gate_of_the_pages_that_load_it(tmp_path):
     assert result == [("PL102", "js/rec.js", 1, "hotjar.com")]
 
 
+@pytest.mark.parametrize("config, gate", [
+    # what Klaro's ConsentManager and CookieConsent's core do: a pre-selected choice still waits for the click
+    ("CookieConsent.run({categories: {analytics: {enabled: true}}});", 'data-category="analytics"'),
+    ("CookieConsent.run({mode: 'opt-out', categories: {analytics: {}}});", 'data-category="analytics"'),
+    ("var klaroConfig = {default: true, services: [{name: 'ga'}]};", 'data-name="ga"'),
+    ("var klaroConfig = {services: [{name: 'ga', optOut: true}]};", 'data-name="ga"'),
+    ("var klaroConfig = {apps: [{name: 'ga', default: true, optOut: false}]};", 'data-name="ga"'),
+    ("var cc = initCookieConsent(); cc.run({mode: 'opt-in', languages: {en: {settings_modal: {blocks: "
+     "[{toggle: {value: 'analytics', enabled: true, readonly: false}}]}}}});", 'data-cookiecategory="analytics"'),
+])
+def test_a_pre_selected_choice_still_holds(tmp_path, config, gate):
+    held = f'<script type="text/plain" {gate} src="{GA_SRC}"></script>'
+    assert pl102(tmp_path, f"<script>{config}</script>\n{held}") == []
+
+
 def test_self_hosted_matomo_is_first_party_but_its_cookies_count(tmp_path):
     snippet = ('<script>var _paq = window._paq = window._paq || []; _paq.push(["trackPageView"]);\n'
                '(function() { var u="//example.org/stats/"; _paq.push(["setTrackerUrl", u+"matomo.php"]);\n'
@@ -182,7 +220,7 @@ def test_self_hosted_matomo_is_first_party_but_its_cookies_count(tmp_path):
     result = lint(site, rules)
     assert ("PL101", "index.html") not in {(f.check, f.path) for f in result.findings}
     cookies = {(f.line, f.subject) for f in result.findings if f.check == "PL201"}
-    assert (1, "_pk_ses.*") in cookies and (1, "_pk_ref.*") in cookies  # at the first use: the snippet
+    assert (3, "_pk_ses.*") in cookies and (3, "_pk_ref.*") in cookies  # at the first use: matomo.js loaded
     assert "_pk_id.*" not in {subject for _, subject in cookies}
 
 
@@ -209,15 +247,15 @@ KLARO_CONFIG = ("<script>var klaroConfig = {storageMethod: 'cookie', services: [
     (f'<script type="text/plain" data-categories="essential" src="{GA_SRC}"></script>',
      "Termly's 'essential' category is always on"),
     (CC_CONFIG + f'<script type="text/plain" data-category="necessary" src="{GA_SRC}"></script>',
-     "configuration makes 'necessary' always on (readOnly or enabled: true)"),
+     "configuration (index.html:1) turns 'necessary' on without the visitor's consent (readOnly, or enabled in opt-out mode)"),
     (CC_CONFIG + f'<script type="text/plain" data-category="analytic" src="{GA_SRC}"></script>',
      "'analytic' is not a category the site's CookieConsent (orestbida) configuration defines (analytics, "
      "necessary); did you mean 'analytics'?"),
     (KLARO_CONFIG + f'<script type="text/plain" data-type="text/javascript" data-name="basics" data-src="{GA_SRC}">'
-                    "</script>", "makes 'basics' always on (required or default: true)"),
+                    "</script>", "turns 'basics' on without the visitor's consent (required: true"),
     ("<script>cc.run({languages: {en: {settings_modal: {blocks: [{toggle: {value: 'necessary', enabled: true, "
      "readonly: true}}]}}}}); initCookieConsent();</script>"
-     f'<script type="text/plain" data-cookiecategory="necessary" src="{GA_SRC}"></script>', "always on"),
+     f'<script type="text/plain" data-cookiecategory="necessary" src="{GA_SRC}"></script>', "on without the visitor's consent"),
 ])
 def test_an_always_on_or_unknown_category_is_no_gate(tmp_path, markup, why):
     site = make_site(tmp_path / "site", {"index.html": markup + '\n<a href="/privacy/">P</a>',
@@ -249,7 +287,7 @@ def test_the_bundled_example_with_the_necessary_category_fails(tmp_path):
                     encoding="utf-8")
     rules = (REPO / "rules.yaml").read_text(encoding="utf-8")
     messages = [f.message for f in lint(site, rules).findings if f.check == "PL102" and f.path == "index.html"]
-    assert any("the site's CookieConsent (orestbida) configuration makes 'necessary' always on" in m
+    assert any("the site's CookieConsent (orestbida) configuration (assets/js/consent.js:5) turns 'necessary' on" in m
                for m in messages), messages
 
 

@@ -104,7 +104,7 @@ def test_2_replacement_encoding_loads_nothing(tmp_path):
                                  'a{background-image:image-set("https://evil.example/b.png" 1x)}',
                                  '@import "https://evil.example/c.css";'])
 def test_3_css_escapes_and_image_set(tmp_path, css):
-    site = site_with(tmp_path, {"page.html": f"<style>{css}</style>", "s.css": css})
+    site = site_with(tmp_path, {"page.html": f'<style>{css}</style><link rel="stylesheet" href="/s.css">', "s.css": css})
     result = lint(site, RULES)
     assert sorted((f.path, f.subject) for f in result.findings if f.check == "PL101") == [
         ("page.html", "evil.example"), ("s.css", "evil.example")]

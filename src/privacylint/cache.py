@@ -26,7 +26,7 @@ from pathlib import Path
 from privacylint import __version__
 from privacylint.facts import FileFacts, facts_from_data, facts_to_data
 
-_SCHEMA = 1
+_SCHEMA = 2
 _FILE = "facts-v2.sqlite"
 _TIMEOUT = 5.0  # seconds to wait for another run's write lock before giving up on a write
 
@@ -41,12 +41,34 @@ def code_version() -> str:
     """The tool's version and a hash of everything extraction depends on: its code and the catalogue."""
     digest = hashlib.sha256(f"{__version__}\0{_SCHEMA}".encode())
     package = resources.files("privacylint")
-    parts = sorted(p for p in package.joinpath("extract").iterdir() if p.name.endswith(".py"))
+    parts = _python_files(package.joinpath("extract"))
     parts += [package.joinpath(name) for name in ("decode.py", "facts.py", "vendors.py", "data/vendors.yaml")]
     for part in parts:
         digest.update(part.name.encode())
         digest.update(part.read_bytes())
+    digest.update(_parser_versions().encode())
     return digest.hexdigest()[:32]
+
+
+def _python_files(folder) -> list:
+    """The .py files of a package folder and its subpackages, in a stable order."""
+    found = []
+    for part in sorted(folder.iterdir(), key=lambda p: p.name):
+        if part.is_dir() and part.name != "__pycache__":
+            found += _python_files(part)
+        elif part.name.endswith(".py"):
+            found.append(part)
+    return found
+
+
+def _parser_versions() -> str:
+    """The JavaScript parser and its grammar: a new grammar may read a script differently."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{version('tree-sitter')}/{version('tree-sitter-javascript')}"
+    except PackageNotFoundError:
+        return "?"
 
 
 def stat_signature(abspath: str, url: str, max_size: int) -> str | None:

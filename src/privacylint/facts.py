@@ -134,6 +134,8 @@ class FileFacts:
     directives: list[Directive] = field(default_factory=list)
     covered: dict[tuple[int, int | None], tuple[int, ...]] = field(default_factory=dict)  # fact position -> directives
     problems: list[Problem] = field(default_factory=list)
+    mentions: tuple[str, ...] = ()  # the site's own files its scripts may load, as written (extract.js)
+    loads_files: tuple[str, ...] = ()  # the site's own scripts and stylesheets it loads (Site.fold)
 
     @property
     def checked(self) -> bool:
@@ -148,6 +150,8 @@ class FileFacts:
         self.consent_defaults.extend(found.consent_defaults)
         self.implied = tuple(sorted(set(self.implied) | set(found.implied)))
         self.consent_config.extend(found.config)
+        if found.mentions:
+            self.mentions = tuple(sorted(set(self.mentions) | set(found.mentions)))
 
 
 # -- the fact cache's form: JSON-safe lists, never pickle (a cache file must not be able to run code)
@@ -162,14 +166,14 @@ def facts_to_data(f: FileFacts) -> list:
     return [f.path, f.kind, f.size, *([list(row) for row in getattr(f, name)] for name, _ in _ROWS),
             list(f.local_links), f.base, f.autoblock, list(f.implied), [list(c) for c in f.csp],
             list(f.referrer) if f.referrer else None, [[*key, list(value)] for key, value in f.covered.items()],
-            [list(c) for c in f.consent_config], f.may_hide]
+            [list(c) for c in f.consent_config], f.may_hide, list(f.mentions), list(f.loads_files)]
 
 
 def facts_from_data(data: list) -> FileFacts:
     """The inverse of facts_to_data; raises (TypeError, ValueError...) on anything malformed."""
     path, kind, size, *rest = data
-    rows, (local, base, autoblock, implied, csp, referrer, covered, config, may_hide) = (rest[:len(_ROWS)],
-                                                                                       rest[len(_ROWS):])
+    rows, (local, base, autoblock, implied, csp, referrer, covered, config, may_hide, mentions, loads) = (
+        rest[:len(_ROWS)], rest[len(_ROWS):])
     f = FileFacts(str(path), str(kind), int(size))
     for (name, cls), values in zip(_ROWS, rows, strict=True):
         if cls in _NESTED:  # a field that is a tuple came back as a list
@@ -182,4 +186,6 @@ def facts_from_data(data: list) -> FileFacts:
     f.covered = {(line, column): tuple(value) for line, column, value in covered}
     f.consent_config = [tuple(c) for c in config]
     f.may_hide = bool(may_hide)
+    f.mentions = tuple(map(str, mentions))
+    f.loads_files = tuple(map(str, loads))
     return f

@@ -3,7 +3,9 @@
 Extraction records what the markup and callbacks say (`gate` on a fact), Google consent mode
 defaults and auto-blocking loaders per page. This decides, for one contact, with the policy's
 `consent.gates`: held back by a consent manager, by Google consent mode, auto-blocked (which
-cannot be verified statically), or not at all. A consent manager's markup holds only when the
+cannot be verified statically), or not at all. Google consent mode defaults withhold a Google
+tag's storage, not its request: they count as a gate only where rules.yaml accepts advanced
+consent mode (`consent.google_consent_mode: advanced`). A consent manager's markup holds only when the
 category it names is one the visitor must opt into (Site.category_refusal): an always-on category,
 or one the manager does not define, holds nothing. `<noscript>` content is never held back; a
 consent manager configured to release scripts without a choice (implied consent) holds nothing.
@@ -29,6 +31,7 @@ class Gate(NamedTuple):
     page: FileFacts | None = None  # for a contact in a .js file: the page that decides
     category: str | None = None  # the category (or service) the markup names, when it holds
     why: str | None = None  # when markup names a gate that does not hold: why not
+    consent_mode: bool = False  # Google consent mode defaults withhold its storage, not its request
 
     @property
     def held(self) -> bool:
@@ -79,11 +82,12 @@ def _on_page(site, page: FileFacts, place: Place, line: int, column: int | None,
         why = site.category_refusal(cmp, category)
         if why is None:
             return Gate(cmp, category=category)
-    if _consent_mode_before(site, page, place.vendor, (line, column or 0)):
+    consent_mode = _consent_mode_before(site, page, place.vendor, (line, column or 0))
+    if consent_mode and site.policy.consent_mode == "advanced":
         return Gate(CONSENT_MODE_GATE)
     if page.autoblock and _allowed(site, page.autoblock) and page.autoblock not in page.implied:
         return Gate(AUTO, page.autoblock)
-    return Gate(None, why=why) if why else UNGATED
+    return Gate(None, why=why, consent_mode=consent_mode) if why or consent_mode else UNGATED
 
 
 def _allowed(site, gate: str) -> bool:
@@ -93,8 +97,6 @@ def _allowed(site, gate: str) -> bool:
 
 def _consent_mode_before(site, page: FileFacts, vendor, position: tuple[int, int]) -> bool:
     if vendor is None or vendor.owner != "Google" or vendor.category not in _CONSENT_MODE_CATEGORIES:
-        return False
-    if not _allowed(site, CONSENT_MODE_GATE):
         return False
     needed = _CONSENT_MODE_STORAGE.get(vendor.category)
     return any((d.line, d.column or 0) < position and (needed in d.denied if needed else d.denied)

@@ -25,7 +25,20 @@ _HOW = (("<script", "script"), ("<iframe", "frame"), ("<frame", "frame"), ("<emb
 
 def inventory(site) -> dict:
     return {"collectors": _collectors(site), "cookies": _cookies(site), "outbound_domains": _outbound(site),
-            "consent_managers": site.consent_managers_on(None)}
+            "consent_managers": site.consent_managers_on(None), "not_loaded": _not_loaded(site)}
+
+
+def _not_loaded(site) -> list[dict]:
+    """Scripts and stylesheets no page runs, with what they would do: no finding comes from
+    them (Site.running), but a reviewer sees them here."""
+    out = []
+    for f in site.not_loaded:
+        hosts = sorted({w.host for r in f.requests if r.kind != JS_LITERAL and (w := site.who(r.url))
+                        and not w.first_party} | {m.vendor for m in f.markers})
+        writes = sorted({f"{w.storage}:{w.name}" for w in f.writes if w.name})
+        if hosts or writes:
+            out.append({"path": f.path, "contacts": hosts, "writes": writes})
+    return out
 
 
 # What a browser says it loaded (Playwright's resource types, HAR's _resourceType) -> the same words.
@@ -87,7 +100,7 @@ def _collectors(site) -> list[dict]:
 
 def _cookies(site) -> list[dict]:
     files, writers, first = defaultdict(set), defaultdict(set), {}
-    for f in site.files:
+    for f in site.running:
         for w in f.writes:
             files[w.storage, w.name or ""].add(f.path)
             writers[w.storage, w.name or ""].add("site code")

@@ -98,6 +98,9 @@ class Policy:
     linked_from: str = "homepage"
     contact: str | None = None
     gates: tuple[str, ...] | None = None  # None: any gate counts
+    # Google consent mode: "basic" (default): its defaults hold nothing back, the tag's request
+    # happens before consent; "advanced": the site accepts that, a tag under denied defaults passes
+    consent_mode: str = "basic"
     collectors: tuple[Collector, ...] = ()
     cookies: tuple[CookieRule, ...] = ()
     outbound: str = "allow"
@@ -415,8 +418,14 @@ class _Reader:
     def consent(self, root: CommentedMap, policy: Policy) -> None:
         if "consent" not in root:
             return
-        node = self.mapping(root["consent"], self.value_pos(root, "consent"), "consent", ("gates",))
-        if node is None or node.get("gates", "any") == "any":
+        node = self.mapping(root["consent"], self.value_pos(root, "consent"), "consent",
+                            ("gates", "google_consent_mode"))
+        if node is None:
+            return
+        mode = self.choice(node, "google_consent_mode", "consent", ("basic", "advanced"), "basic") \
+            if "google_consent_mode" in node else None
+        if node.get("gates", "any") == "any":
+            policy.consent_mode = mode or "basic"
             return
         known = sorted(v.id for v in catalogue().vendors.values() if v.category == "consent-manager")
         known.append(CONSENT_MODE_GATE)
@@ -428,6 +437,8 @@ class _Reader:
                 self.error(pos, f"unknown gate '{value}'{_did_you_mean(value, known)}; "
                                 f"gates are 'any' or a list of: {', '.join(known)}")
         policy.gates = tuple(gates)
+        # listing google-consent-mode among the gates is accepting its defaults as one
+        policy.consent_mode = mode or ("advanced" if CONSENT_MODE_GATE in gates else "basic")
 
     def collectors(self, root: CommentedMap, policy: Policy) -> None:
         vendors = catalogue().vendors

@@ -28,6 +28,53 @@ _SETTLED = ("links", "markers", "consent_defaults", "consent_config", "csp", "di
 _FOLLOWABLE = ("<a href>", "<area href>")
 
 
+class ManagerSetting(NamedTuple):
+    """What a consent manager's configuration makes of one category or service, and where."""
+
+    state: str  # on (loads before any choice) | pre-ticked (pre-selected, waits for the click) | off
+    path: str
+    line: int
+    column: int | None
+
+
+_ASSET_SUFFIXES = (".js", ".mjs", ".css")
+
+
+class _Names:
+    """The site's scripts and stylesheets a path named in code may be (extract.js mentions): a
+    path ("js/app.js", "../app.js": by its end), the start of one ("/css/theme-*"), or any
+    script ("*.js") or stylesheet ("*.css")."""
+
+    def __init__(self, assets: dict[str, FileFacts]):
+        self.paths = sorted(assets)
+        self._memo: dict[str, tuple[str, ...]] = {}
+
+    def resolve(self, mentions: tuple[str, ...]) -> list[str]:
+        out: list[str] = []
+        for mention in mentions:
+            if mention not in self._memo:
+                self._memo[mention] = self._resolve(mention)
+            out += self._memo[mention]
+        return out
+
+    def _resolve(self, mention: str) -> tuple[str, ...]:
+        if mention in ("*.js", "*.css"):
+            suffixes = (".js", ".mjs") if mention == "*.js" else (".css",)
+            return tuple(p for p in self.paths if p.endswith(suffixes))
+        name = mention.split("?", 1)[0].split("#", 1)[0]
+        while name.startswith(("./", "../", "/")):
+            name = name.split("/", 1)[1]
+        if name.endswith("*"):
+            start = name[:-1]
+            return tuple(p for p in self.paths if p.startswith(start) or f"/{start}" in p)
+        return tuple(p for p in self.paths if p == name or p.endswith("/" + name))
+
+
+_STATES = ("off", "pre-ticked", "on")  # by how much loads before the visitor's choice
+_ON_FLAGS = {"klaro": "required: true, or optOut: true with consent by default",
+             "cookieconsent": "readOnly, or enabled in opt-out mode"}
+
+
 class Who(NamedTuple):
     """Whom a URL reaches."""
 
@@ -180,10 +227,44 @@ class Site:
         if f.links:
             f.links = self._needed_links(f, sites)
         if f.requests:
+            f.loads_files = self._own_files(f.requests)
             # one copy of each URL and kind for the whole site: pages repeat their scripts' URLs
             f.requests = [r._replace(url=sys.intern(r.url), kind=sys.intern(r.kind))
                           for r in f.requests if self._needed_request(r)]
         return sites
+
+    def _own_files(self, requests: list[Request]) -> tuple[str, ...]:
+        """The site's own scripts and stylesheets among the URLs a file requests or names."""
+        found = set()
+        for r in requests:
+            path = self.site_path(r.url)
+            if path and path.split("?", 1)[0].endswith(_ASSET_SUFFIXES):
+                found.add(sys.intern(path.split("?", 1)[0]))
+        return tuple(sorted(found))
+
+    @cached_property
+    def running(self) -> list[FileFacts]:
+        """The files that run: every page, and each script or stylesheet that a running file
+        loads, imports or names (a path its code passes, the start of one, or any script or
+        stylesheet where the code computes the URL). A file no page runs yields no finding; the
+        inventory lists what it holds (`not_loaded`)."""
+        assets = {f.path: f for f in self.files if f.kind in ("script", "stylesheet")}
+        seen = {f.path for f in self.files if f.path not in assets}
+        queue = [f for f in self.files if f.kind == "page"]
+        names = _Names(assets)
+        while queue:
+            f = queue.pop()
+            for path in (*f.loads_files, *names.resolve(f.mentions)):
+                if path in assets and path not in seen:
+                    seen.add(path)
+                    queue.append(assets[path])
+        return [f for f in self.files if f.path in seen]
+
+    @cached_property
+    def not_loaded(self) -> list[FileFacts]:
+        """The site's scripts and stylesheets that no page runs."""
+        running = {f.path for f in self.running}
+        return [f for f in self.files if f.path not in running]
 
     @cached_property
     def fold_key(self) -> str:
@@ -389,7 +470,7 @@ class Site:
         Requests for the site's own files are no contact unless a vendor or collector is behind
         them (self-hosted analytics)."""
         out = []
-        for f in self.files:
+        for f in self.running:
             vendors_with_urls = set()
             for r in f.requests:
                 who = self.who(r.url)
@@ -429,7 +510,7 @@ class Site:
         found: dict[str, set[str]] = {}
         for vendor_id, contacts in self.used_vendors.items():
             found.setdefault(vendor_id, set()).update(c.evidence for c in contacts)
-        for f in self.files:
+        for f in self.running:
             for m in f.markers:
                 found.setdefault(m.vendor, set()).add(m.evidence)
         return {vendor_id: sorted(evidence) for vendor_id, evidence in found.items()}
@@ -442,7 +523,7 @@ class Site:
 
     @cached_property
     def _site_consent_managers(self) -> list[str]:
-        return self._count_consent_managers(self.files)
+        return self._count_consent_managers(self.running)
 
     def _count_consent_managers(self, files: list[FileFacts]) -> list[str]:
         counts: dict[str, int] = {}
@@ -457,15 +538,19 @@ class Site:
 
     # -- consent categories -------------------------------------------------------------------
     @cached_property
-    def manager_config(self) -> dict[str, dict[str, bool]]:
-        """Categories (services) the site's consent manager configuration defines -> always on."""
-        config: dict[str, dict[str, bool]] = {}
-        for f in self.files:
-            for cmp, name, always_on in f.consent_config:
+    def manager_config(self) -> dict[str, dict[str, ManagerSetting]]:
+        """Categories (services) the site's consent manager configuration defines -> what each
+        does before the visitor chooses (extract.js.manager_config: on, pre-ticked, off), at the
+        first place that says so; where files disagree, the one that loads most wins."""
+        config: dict[str, dict[str, ManagerSetting]] = {}
+        for f in self.running:
+            for cmp, name, state, line, column in f.consent_config:
                 if name.startswith("@"):
                     continue  # where it stores the choice: manager_storage
                 known = config.setdefault(cmp, {})
-                known[name] = known.get(name, False) or always_on
+                setting = ManagerSetting(state, f.path, line, column)
+                if name not in known or _STATES.index(state) > _STATES.index(known[name].state):
+                    known[name] = setting
         return config
 
     @cached_property
@@ -474,8 +559,8 @@ class Site:
         from privacylint.vendors import CookiePattern
 
         found: dict[str, list] = {}
-        for f in self.files:
-            for cmp, where, key in f.consent_config:
+        for f in self.running:
+            for cmp, where, key, _line, _column in f.consent_config:
                 if where in ("@cookie", "@local"):
                     pattern = CookiePattern(str(key), "cookie" if where == "@cookie" else "local")
                     if pattern not in found.setdefault(cmp, []):
@@ -508,10 +593,11 @@ class Site:
             if name not in defined:
                 return (f"'{name}' is not a category the site's {vendor.name} configuration defines "
                         f"({', '.join(sorted(defined))}){_nearest(name, defined)}, so it holds nothing back")
-            if defined[name]:
-                flags = "required or default: true" if vendor.id == "klaro" else "readOnly or enabled: true"
-                return (f"the site's {vendor.name} configuration makes '{name}' always on ({flags}), so the "
-                        "visitor cannot refuse it and it holds nothing back")
+            setting = defined[name]
+            if setting.state == "on":
+                flags = _ON_FLAGS.get(vendor.id, "always on")
+                return (f"the site's {vendor.name} configuration ({setting.path}:{setting.line}) turns '{name}' on "
+                        f"without the visitor's consent ({flags}), so it holds nothing back")
             return None
         if name not in vocabulary:
             names = sorted(vocabulary, key=lambda n: (CONSENT_CLASSES.index(vocabulary[n]), n))  # weakest first

@@ -49,6 +49,7 @@ class Vendor:
     tarteaucitron: tuple[str, ...]
     sources: tuple[str, ...]
     consent_categories: dict | str | None = None  # consent managers: name -> class, "config" or "services"
+    consent_code: dict | None = None  # consent managers: the names their JavaScript API uses (ConsentCode)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -77,6 +78,44 @@ def marker_pattern(marker: str) -> str:
 
 
 CONSENT_CLASSES = ("necessary", "preferences", "statistics", "marketing")  # weakest first
+
+
+@dataclass
+class ConsentCode:
+    """Consent managers' JavaScript conventions, gathered from the catalogue's `consent_code`
+    entries: which events, callback properties, functions and tests mean "after consent"."""
+
+    events: dict[str, str]  # event name -> manager (addEventListener("CookiebotOnAccept", f))
+    refusal_events: set[str]  # events fired when the visitor refuses or revokes
+    properties: dict[str, list[tuple[str, str]]]  # callback property -> (manager, word the script must hold)
+    per_service: set[str]  # managers whose callback properties belong to one service (its `name`)
+    functions: dict[str, str]  # a function the manager calls after consent (OptanonWrapper)
+    calls: dict[str, str]  # a registration call taking the callback (OneTrust.OnConsentChanged)
+    definitions: dict[str, str]  # an object whose members run only once accepted (tarteaucitron.services)
+    flags: dict[str, str]  # an object whose members are consent flags (Cookiebot.consent)
+    tests: dict[str, str]  # a function testing a category (CookieConsent.acceptedCategory)
+    groups: dict[str, str]  # a string of consented groups (OnetrustActiveGroups)
+
+    @cached_property
+    def words(self) -> tuple[str, ...]:
+        """Text a script must hold for any of this to apply (the cheap test before the tree)."""
+        names = [*self.events, *self.refusal_events, *self.properties, *self.functions, *self.calls,
+                 *self.definitions, *self.flags, *self.tests, *self.groups]
+        return tuple(sorted({n.rpartition(".")[2] for n in names}))
+
+
+def _consent_code(vendors) -> ConsentCode:
+    table = ConsentCode({}, set(), {}, set(), {}, {}, {}, {}, {}, {})
+    for v in vendors:
+        code = v.consent_code or {}
+        for field_name in ("events", "functions", "calls", "definitions", "flags", "tests", "groups"):
+            getattr(table, field_name).update(dict.fromkeys(code.get(field_name) or (), v.id))
+        table.refusal_events.update(code.get("refusal_events") or ())
+        for name, word in (code.get("properties") or {}).items():
+            table.properties.setdefault(name, []).append((v.id, word))
+        if code.get("per_service"):
+            table.per_service.add(v.id)
+    return table
 
 
 class Catalogue:
@@ -140,6 +179,10 @@ class Catalogue:
     def tarteaucitron_services(self) -> dict[str, str]:
         return {key: v.id for v in self.vendors.values() for key in v.tarteaucitron}
 
+    @cached_property
+    def consent_code(self) -> ConsentCode:
+        return _consent_code(self.vendors.values())
+
     def of_category(self, category: str) -> list[Vendor]:
         return [v for v in self.vendors.values() if v.category == category]
 
@@ -155,7 +198,7 @@ def _vendor(raw: dict) -> Vendor:
         markers=tuple(raw.get("markers") or ()), cookies=cookies, consent=raw.get("consent", "required"),
         tag_manager=bool(raw.get("tag_manager")), privacy_variant=raw.get("privacy_variant"),
         tarteaucitron=tuple(raw.get("tarteaucitron") or ()), sources=tuple(raw["sources"]),
-        consent_categories=raw.get("consent_categories"))
+        consent_categories=raw.get("consent_categories"), consent_code=raw.get("consent_code"))
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,7 @@ _MODULES = (
     "pl105_privacy_mode_available",
     "pl106_consent_category_too_weak",
     "pl107_consent_baseline_override",
+    "pl108_pre_ticked_consent",
     "pl201_undeclared_cookie",
     "pl202_cookie_before_consent",
     "pl301_statement_missing",

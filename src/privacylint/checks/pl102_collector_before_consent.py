@@ -26,7 +26,8 @@ def check(site):
             continue
         page = gate.page or c.file
         via = f" (loaded by {gate.page.path})" if gate.page else ""
-        noscript = " inside <noscript>, which is never gated" if c.noscript else ""
+        noscript = (" inside <noscript>: it loads for visitors without JavaScript, where no consent manager runs, "
+                    "so nothing can hold it back") if c.noscript else ""
         if gate.kind == AUTO:
             yield site.finding(
                 SPEC, c.file.path, c.line, c.column, c.site,
@@ -35,6 +36,10 @@ def check(site):
                 severity="note")
             continue
         why = f" Its markup names a consent manager, but {gate.why}." if gate.why else ""
+        if gate.consent_mode:
+            why += (" Google consent mode defaults deny its storage, so it sets no cookie until consent, but the "
+                    "request itself (the visitor's address and page) is made; if the site accepts that, declare "
+                    "consent: {google_consent_mode: advanced} in rules.yaml.")
         if c.observed:
             why += _static_verdict(site, c)
         yield site.finding(

@@ -44,7 +44,7 @@ def _header_cookies(site):
 
 
 def _direct_writes(site):
-    for f in site.files:
+    for f in site.running:
         for w in f.writes:
             if w.name is None or site.policy.cookie_rule_for(w.name, w.storage):
                 continue

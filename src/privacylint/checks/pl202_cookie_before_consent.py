@@ -45,7 +45,7 @@ def _vendor_cookies(site):
 
 
 def _first_party_writes(site):
-    for f in site.files:
+    for f in site.running:
         for w in f.writes:
             rule = w.name and site.policy.cookie_rule_for(w.name, w.storage)
             if not rule or rule.consent != "required":

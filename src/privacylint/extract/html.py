@@ -70,6 +70,13 @@ def visible_text(data: bytes) -> str:
     return " ".join(" ".join(words).split()).lower()
 
 
+def fragment_facts(markup: str, base: str) -> FileFacts:
+    """The facts of an HTML fragment (written by a script), read as a page at `base`."""
+    facts = FileFacts("", "page")
+    extract_page(markup, base, facts)
+    return facts
+
+
 def extract_page(text: str, url: str, facts: FileFacts, utf8: bytes | None = None) -> None:
     """`utf8`: the text's UTF-8 when the caller has it already (the file's own bytes)."""
     if len(text) > stream.STREAM_FROM:  # no tree: memory stays a small multiple of the page
