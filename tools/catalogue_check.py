@@ -277,8 +277,8 @@ def cookies(rows: list[dict], out) -> None:
 
 # --- tarteaucitron --------------------------------------------------------------------------------
 
-_SERVICE = re.compile(r"^tarteaucitron\.services\.([\w$]+)\s*=\s*\{", re.M)
-_URL = re.compile(r"""['"](?:https?:)?//([a-z0-9.-]+\.[a-z]{2,})(/[^'"\s]*)?""", re.I)
+_SERVICE = re.compile(r"^tarteaucitron\.services\.([\w$]+)\s*=\s*\{", re.MULTILINE)
+_URL = re.compile(r"""['"](?:https?:)?//([a-z0-9.-]+\.[a-z]{2,})(/[^'"\s]*)?""", re.IGNORECASE)
 _POLICY = re.compile(r"""['"]uri['"]\s*:\s*['"][^'"]*['"]""")
 
 
