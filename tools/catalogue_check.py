@@ -60,7 +60,8 @@ OCD_PLATFORMS = {
     "Facebook": "meta-pixel", "Instagram": "instagram", "Bing / Microsoft": "microsoft-advertising",
     "Hubspot": "hubspot", "Yandex.Metrica": "yandex-metrica", "Piwik": "matomo", "Cookie Law Info": "cookieyes",
     "Tawk.to Chat": "tawk-to", "Zendesk": "zendesk-chat", "X": "x-pixel", "Pinterest": "pinterest-tag",
-    "TikTok": "tiktok-pixel", "Consentmanager.net": "consentmanager", "Livechat": "livechat", "Clarity": "microsoft-clarity",
+    "TikTok": "tiktok-pixel", "Consentmanager.net": "consentmanager", "Livechat": "livechat",
+    "Clarity": "microsoft-clarity",
     "Microsoft Clarity": "microsoft-clarity", "Crazy Egg": "crazy-egg", "Lucky Orange": "lucky-orange",
 }
 
@@ -186,8 +187,8 @@ def category_conflicts(entities: list[dict], out) -> None:
                         if v and v.category not in fit})
         for vendor_id in sorted({v for v, _ in wrong}):
             domains = [d for v, d in wrong if v == vendor_id]
-            print(f"{e['name']} ({e['category']}, {pages(e):,} pages) -> {vendor_id} ({cat.vendors[vendor_id].category})"
-                  f" via {', '.join(domains[:4])}", file=out)
+            print(f"{e['name']} ({e['category']}, {pages(e):,} pages) -> {vendor_id} "
+                  f"({cat.vendors[vendor_id].category}) via {', '.join(domains[:4])}", file=out)
 
 
 def second_tier_coverage(entities: list[dict], out) -> float:

@@ -33,6 +33,54 @@ class CookiePattern:
 
 
 @dataclass(frozen=True, slots=True)
+class PrivacyMode:
+    """A privacy-enhanced way to embed a vendor that PL105 can see in the embed's URL
+    (`privacy_variant` with `embeds`, `mode` and `fix`)."""
+
+    fix: str  # what to do; {path} stands for the embed URL's path
+    embed_path: str = ""  # an embed URL's path starts with this ...
+    embed_host: str = ""  # ... and/or its host is this
+    mode_host: str = ""  # the mode: the URL's host is this or a subdomain of it ...
+    mode_query: tuple[tuple[str, str], ...] = ()  # ... or its query has these parameters, each once, with these values
+
+    def missing(self, host: str, path: str, query: dict[str, list[str]]) -> str | None:
+        """The fix when the URL is an embed without the mode, else None."""
+        if (self.embed_path and not path.startswith(self.embed_path)) or (self.embed_host and host != self.embed_host):
+            return None
+        if self.mode_host and (host == self.mode_host or host.endswith("." + self.mode_host)):
+            return None
+        if self.mode_query and all(query.get(k) == [v] for k, v in self.mode_query):
+            return None
+        return self.fix.replace("{path}", path)
+
+
+@dataclass(frozen=True, slots=True)
+class Autoblocker:
+    """A consent manager's loader that blocks other scripts by itself when it is the page's first,
+    synchronous script: its URL matches `url` (a regex), and `attribute` has `value` if given."""
+
+    url: re.Pattern
+    attribute: str | None = None
+    value: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GateMarkup:
+    """How a consent manager's markup holds a script or an embed back (extract/consent.py)."""
+
+    script_attributes: tuple[str, ...] = ()  # on a <script> of a non-JavaScript type
+    embed_attributes: tuple[str, ...] = ()  # on a frame, image or media element without a live src
+    class_prefixes: tuple[str, ...] = ()  # a class holding one of these marks either
+    category_attributes: tuple[str, ...] = ()  # where the markup names the consent category
+    category_in_class: bool = False  # the category is the rest of the class_prefixes class (OneTrust)
+    deferred_url_attributes: tuple[str, ...] = ()  # where a held-back element keeps its real URL
+    blank_urls: tuple[str, ...] = ()  # a src that loads nothing: a placeholder page of the manager's
+    autoblockers: tuple[Autoblocker, ...] = ()
+    placeholders: tuple[tuple[str, str], ...] = ()  # (class of a <div> it replaces after consent, vendor id)
+    example: str = ""  # how to hold a script back with it, for messages
+
+
+@dataclass(frozen=True, slots=True)
 class Vendor:
     id: str
     name: str
@@ -49,6 +97,10 @@ class Vendor:
     tarteaucitron: tuple[str, ...]
     sources: tuple[str, ...]
     consent_categories: dict | str | None = None  # consent managers: name -> class, "config" or "services"
+    gate_markup: GateMarkup | None = None  # consent managers
+    privacy_mode: PrivacyMode | None = None  # privacy_variant as PL105 checks it
+    config_keys: tuple[tuple[tuple[str, ...], tuple[str, ...] | None], ...] = ()  # (key path, values or None)
+    consent_class: str | None = None  # its own class when stricter than its category's
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -80,10 +132,13 @@ CONSENT_CLASSES = ("necessary", "preferences", "statistics", "marketing")  # wea
 
 
 class Catalogue:
-    def __init__(self, vendors: list[Vendor], categories: tuple[str, ...] = (), consent_classes: dict | None = None):
+    def __init__(self, vendors: list[Vendor], categories: tuple[str, ...] = (), consent_classes: dict | None = None,
+                 shared_gate_attributes: tuple[str, ...] = (), vendored_files: tuple[VendoredFile, ...] = ()):
         self.vendors = {v.id: v for v in vendors}
         self.categories = categories
         self.consent_classes = consent_classes or {}  # vendor category -> the consent class it needs
+        self.shared_gate_attributes = shared_gate_attributes  # markup attributes several managers write
+        self.vendored_files = vendored_files
         self._by_host: dict[str, list[tuple[str, Vendor]]] = {}
         self._by_path: list[tuple[str, Vendor]] = []
         for vendor in vendors:
@@ -143,6 +198,65 @@ class Catalogue:
     def of_category(self, category: str) -> list[Vendor]:
         return [v for v in self.vendors.values() if v.category == category]
 
+    def consent_class_of(self, vendor: Vendor) -> str | None:
+        """The consent class a vendor needs: its own (`consent_class`), else its category's."""
+        return vendor.consent_class or self.consent_classes.get(vendor.category)
+
+    @cached_property
+    def gate_markups(self) -> list[tuple[str, GateMarkup]]:
+        """(consent manager id, its markup conventions), in catalogue order."""
+        return [(v.id, v.gate_markup) for v in self.vendors.values() if v.gate_markup is not None]
+
+    @cached_property
+    def config_switches(self) -> tuple[tuple[tuple[str, ...], str | dict[str, str]], ...]:
+        """Site-config keys that turn a vendor on: (key path, vendor id, or provider value -> vendor id)."""
+        return tuple((keys, v.id if values is None else dict.fromkeys(values, v.id))
+                     for v in self.vendors.values() for keys, values in v.config_keys)
+
+
+@dataclass(frozen=True, slots=True)
+class VendoredFile:
+    """A self-hosted copy of a consent manager or a common library (extract/__init__.py): a file
+    whose path matches `file` and that carries `signature` (a manager: anywhere in its code; a
+    library: its licence banner, at the file's start or end)."""
+
+    file: re.Pattern
+    signature: str
+    consent_manager: bool
+
+
+def _gate_markup(raw: dict | None) -> GateMarkup | None:
+    if raw is None:
+        return None
+
+    def tup(key: str) -> tuple:
+        return tuple(raw.get(key) or ())
+
+    return GateMarkup(
+        script_attributes=tup("script_attributes"), embed_attributes=tup("embed_attributes"),
+        class_prefixes=tup("class_prefixes"), category_attributes=tup("category_attributes"),
+        category_in_class=bool(raw.get("category_in_class")), deferred_url_attributes=tup("deferred_url_attributes"),
+        blank_urls=tup("blank_urls"),
+        autoblockers=tuple(Autoblocker(re.compile(a["url"], re.IGNORECASE), a.get("attribute"), a.get("value"))
+                           for a in raw.get("autoblockers") or ()),
+        placeholders=tuple((raw.get("placeholders") or {}).items()), example=raw.get("example", ""))
+
+
+def _privacy_mode(raw) -> PrivacyMode | None:
+    """A privacy_variant that says how PL105 can see it (a mapping), or None (advice only)."""
+    if not isinstance(raw, dict) or "fix" not in raw:
+        return None
+    embeds, mode = raw.get("embeds") or {}, raw.get("mode") or {}
+    return PrivacyMode(fix=raw["fix"], embed_path=embeds.get("path", ""), embed_host=embeds.get("host", ""),
+                       mode_host=mode.get("host", ""),
+                       mode_query=tuple((k, str(v)) for k, v in (mode.get("query") or {}).items()))
+
+
+def _config_keys(raw: list) -> tuple:
+    """`google_analytics` (set: on) or {key: analytics.provider, values: [google]} (set to one of them)."""
+    return tuple((tuple(k.split(".")), None) if isinstance(k, str) else
+                 (tuple(k["key"].split(".")), tuple(str(v).lower() for v in k["values"])) for k in raw or ())
+
 
 def _vendor(raw: dict) -> Vendor:
     cookies = tuple(CookiePattern(c) if isinstance(c, str)
@@ -153,16 +267,24 @@ def _vendor(raw: dict) -> Vendor:
         id=raw["id"], name=raw["name"], aliases=tuple(raw.get("aliases") or ()), owner=raw["owner"],
         category=raw["category"], hosts=tuple(raw.get("hosts") or ()), paths=tuple(raw.get("paths") or ()),
         markers=tuple(raw.get("markers") or ()), cookies=cookies, consent=raw.get("consent", "required"),
-        tag_manager=bool(raw.get("tag_manager")), privacy_variant=raw.get("privacy_variant"),
+        tag_manager=bool(raw.get("tag_manager")), privacy_variant=_advice(raw.get("privacy_variant")),
         tarteaucitron=tuple(raw.get("tarteaucitron") or ()), sources=tuple(raw["sources"]),
-        consent_categories=raw.get("consent_categories"))
+        consent_categories=raw.get("consent_categories"), gate_markup=_gate_markup(raw.get("gate_markup")),
+        privacy_mode=_privacy_mode(raw.get("privacy_variant")), config_keys=_config_keys(raw.get("config_keys")),
+        consent_class=raw.get("consent_class"))
+
+
+def _advice(raw) -> str | None:
+    return raw.get("advice") if isinstance(raw, dict) else raw
 
 
 @lru_cache(maxsize=1)
 def catalogue() -> Catalogue:
     data = _load()
+    vendored = tuple(VendoredFile(re.compile(f["file"]), f["signature"], bool(f.get("consent_manager")))
+                     for f in data.get("vendored_files") or ())
     return Catalogue([_vendor(v) for v in data["vendors"]], tuple(data.get("categories") or ()),
-                     data.get("consent_classes"))
+                     data.get("consent_classes"), tuple(data.get("shared_gate_attributes") or ()), vendored)
 
 
 def _load() -> dict:
