@@ -280,12 +280,13 @@ def cookies(rows: list[dict], out) -> None:
 
 _SERVICE = re.compile(r"^tarteaucitron\.services\.([\w$]+)\s*=\s*\{", re.MULTILINE)
 _URL = re.compile(r"""['"](?:https?:)?//([a-z0-9.-]+\.[a-z]{2,})(/[^'"\s]*)?""", re.IGNORECASE)
+_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)  # a commented-out service is no service
 _POLICY = re.compile(r"""['"]uri['"]\s*:\s*['"][^'"]*['"]""")
 
 
 def tarteaucitron_services(modules: Path) -> dict[str, str]:
     """Service key -> its definition's code (without its privacy-policy `uri`)."""
-    source = (modules / "tarteaucitronjs/tarteaucitron.services.js").read_text(encoding="utf-8")
+    source = _COMMENT.sub("", (modules / "tarteaucitronjs/tarteaucitron.services.js").read_text(encoding="utf-8"))
     heads = list(_SERVICE.finditer(source))
     return {m.group(1): _POLICY.sub("", source[m.start(): heads[i + 1].start() if i + 1 < len(heads) else None])
             for i, m in enumerate(heads)}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
 
-from privacylint.domains import site_of, split_pattern
+from privacylint.domains import path_matches, site_of, split_pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,12 +149,13 @@ class Catalogue:
 
     def vendor_of(self, host: str, path: str) -> Vendor | None:
         """The vendor whose host pattern matches most specifically (longest host, then path);
-        failing that, one whose self-hosted path ending (`/matomo.js`) the path has."""
+        failing that, one whose self-hosted path ending (`/matomo.js`) the path has. A `*` in a
+        pattern's path stands for one path segment (`connect.facebook.net/*/fbevents.js`)."""
         labels = host.split(".")
         for i in range(len(labels) - 1):
             candidates = self._by_host.get(".".join(labels[i:]))
             if candidates:
-                best = max(((len(p), v) for p, v in candidates if path.startswith(p)),
+                best = max(((len(p), v) for p, v in candidates if path_matches(path, p)),
                            key=lambda pv: pv[0], default=None)
                 if best:
                     return best[1]
