@@ -30,7 +30,8 @@ from privacylint.vendors import CONSENT_CLASSES, catalogue
 
 THIRD_PARTY_WEB = "0.30.0"
 TARTEAUCITRON = "1.34.0"
-DEFAULT_WORKDIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "privacylint-catalogue-check"
+DEFAULT_WORKDIR = Path(os.environ.get("PRIVACYLINT_CATALOGUE_WORKDIR") or Path(
+    os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "privacylint-catalogue-check")
 
 # third-party-web categories a site's privacy statement is about (hosting is the site's own host).
 PRIVACY_CATEGORIES = ("ad", "analytics", "social", "video", "customer-success", "tag-manager", "consent-provider",
@@ -192,16 +193,21 @@ def category_conflicts(entities: list[dict], out) -> None:
 
 
 def second_tier_coverage(entities: list[dict], out) -> float:
-    """The share of all third-party-web domain patterns that get a name: from the curated
-    catalogue, else from the bundled third-party-web table."""
+    """The share of third-party-web's domain patterns, and of the hosts HTTP Archive saw for its
+    entities, that get a name: from the curated catalogue, else from the bundled table."""
     from privacylint.vendors import third_party_of  # the second tier; absent before it existed
 
+    def named(host: str) -> bool:
+        return bool(resolve(host) or third_party_of(pattern_host(host)))
+
     domains = [d for e in entities for d in e["domains"]]
-    named = sum(1 for d in domains if resolve(d) or third_party_of(pattern_host(d)))
+    hosts = [h for e in entities for h in e["hosts"]]
     curated = sum(1 for d in domains if resolve(d))
+    share = sum(map(named, domains)) / len(domains)
     print(f"\n## Naming: {len(domains):,} third-party-web domain patterns; curated {curated:,} "
-          f"({curated / len(domains):.1%}); with the second tier {named:,} ({named / len(domains):.1%})", file=out)
-    return named / len(domains)
+          f"({curated / len(domains):.1%}); with the second tier {share:.1%}; of {len(hosts):,} observed hosts "
+          f"{sum(map(named, hosts)) / len(hosts):.1%}", file=out)
+    return share
 
 
 # --- Open Cookie Database -------------------------------------------------------------------------
