@@ -199,7 +199,7 @@ def test_explain_and_lists(capsys):
     checks = json.loads(run_cli("--list-checks", "--format", "json", capsys=capsys)[1])
     assert [c["id"] for c in checks][:2] == ["PL001", "PL101"]
     listing = json.loads(run_cli("--list-vendors", "--format", "json", capsys=capsys)[1])
-    assert (listing["license"], listing["version"]) == ("Apache-2.0", __version__)
+    assert (listing["license"], listing["version"]) == ("Apache-2.0 AND MIT", __version__)
     assert {"id", "name", "category", "hosts", "cookies", "consent", "sources"} <= set(listing["vendors"][0])
 
 

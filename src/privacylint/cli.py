@@ -22,7 +22,8 @@ from privacylint.report import FORMAT_NAMES, FORMATS, render
 # `--version` and `--help` stay instant.
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-CATALOGUE_LICENSE = "Apache-2.0"  # the vendor catalogue is under the project's licence
+# the curated catalogue is under the project's licence; the third-party-web table under MIT
+CATALOGUE_LICENSE = "Apache-2.0 AND MIT"
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells report them
 
 
@@ -377,9 +378,12 @@ def list_checks(fmt: str) -> str:
 
 
 def list_vendors(fmt: str) -> str:
-    from privacylint.vendors import catalogue
+    """Both tiers: the curated catalogue, then the third-party-web table that only names hosts."""
+    from privacylint.vendors import catalogue, third_party_table
 
     vendors = sorted(catalogue().vendors.values(), key=lambda v: v.id)
+    table = third_party_table()
+    named = sorted(zip(table.entities, table.domains(), strict=True))
     if fmt == "json":
         import json
         return json.dumps({"catalogue": "privacylint vendor catalogue", "version": __version__,
@@ -387,9 +391,15 @@ def list_vendors(fmt: str) -> str:
                            "vendors": [{"id": v.id, "name": v.name, "aliases": list(v.aliases), "owner": v.owner,
                                         "category": v.category, "hosts": list(v.hosts),
                                         "cookies": [c.name for c in v.cookies], "consent": v.consent,
-                                        "sources": list(v.sources)} for v in vendors]}, indent=2) + "\n"
+                                        "sources": list(v.sources)} for v in vendors],
+                           "third_party_web": {"source": "third-party-web", "version": table.version,
+                                               "license": table.license, "notice": table.notice,
+                                               "use": "names only, never a verdict",
+                                               "entities": [{"name": n, "category": c, "domains": d}
+                                                            for (n, c), d in named]}}, indent=2) + "\n"
     rows = [("id", "category", "consent", "name", "cookies")]
     rows += [(v.id, v.category, v.consent, v.name, ", ".join(c.name for c in v.cookies) or "-") for v in vendors]
+    rows += [("third-party-web", c, "-", n, "domains: " + ", ".join(d)) for (n, c), d in named]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     return "".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[4] + "\n" for row in rows)
 

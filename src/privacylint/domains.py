@@ -11,6 +11,7 @@ suffix, as tldextract decides): importing tldextract itself imports requests, fi
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from importlib.util import find_spec
 
@@ -118,7 +119,18 @@ def split_pattern(pattern: str) -> tuple[str, str]:
 
 def url_matches(host: str, path: str, pattern: str) -> bool:
     p_host, p_path = split_pattern(pattern)
-    return host_matches(host, p_host) and path.startswith(p_path)
+    return host_matches(host, p_host) and path_matches(path, p_path)
+
+
+def path_matches(path: str, prefix: str) -> bool:
+    """`path` starts with a pattern's path `prefix`, where `*` stands for one path segment
+    (`/*/fbevents.js` for any locale)."""
+    return _segment_glob(prefix).match(path) is not None if "*" in prefix else path.startswith(prefix)
+
+
+@lru_cache(maxsize=256)
+def _segment_glob(prefix: str) -> re.Pattern:
+    return re.compile("".join("[^/]*" if part == "*" else re.escape(part) for part in re.split(r"(\*)", prefix)))
 
 
 class Parties:

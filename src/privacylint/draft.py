@@ -147,12 +147,15 @@ class _Entries:
     def collector(self, key: str, entry: dict, unnamed: set[str]) -> CommentedMap:
         vendor = catalogue().vendors.get(entry["vendor"]) if entry["vendor"] else None
         item = CommentedMap()
-        item["name"] = self._name(vendor, entry["site"])
+        named = None if vendor else entry.get("third_party_web")
+        item["name"] = named["name"] if named else self._name(vendor, entry["site"])
         if vendor:
             item["vendor"] = vendor.id
         else:
             item["hosts"] = CommentedSeq([entry["site"]])
-        item["purpose"] = _PURPOSE.get(vendor.category, vendor.category) if vendor else "REVIEW: say what it does"
+        item["purpose"] = (_PURPOSE.get(vendor.category, vendor.category) if vendor else
+                           f"REVIEW: say what it does (third-party-web: {named['category']})" if named else
+                           "REVIEW: say what it does")
         item["consent"] = vendor.consent if vendor else "required"
         if vendor and vendor.tag_manager:
             item["loads"] = CommentedSeq()
@@ -160,6 +163,8 @@ class _Entries:
         said = ("the statement page is not in the build: whether it names it is unknown" if self.text is None
                 else "NOT named in the statement: add it there, or stop loading it" if item["name"] in unnamed
                 else "named in the statement")
+        if named:
+            said += f"; its name is third-party-web's ({entry['site']} is not in the curated catalogue)"
         item.yaml_set_start_comment(_wrap(_evidence(entry, said, self.where)), indent=2)
         return item
 

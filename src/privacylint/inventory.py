@@ -94,8 +94,18 @@ def _collectors(site) -> list[dict]:
         entry["declared_as"] = entry["declared_as"] or (c.collector.name if c.collector else None)
         gates[c.site][gate_label(gate_of(site, c.place))] |= pages
     return [{**e, "hosts": sorted(e["hosts"]), "files": len(e["files"]), "pages": len(e["pages"]),
-             "how": sorted(e["how"]), "gates": {label: len(p) for label, p in sorted(gates[key].items())}}
+             "how": sorted(e["how"]), "gates": {label: len(p) for label, p in sorted(gates[key].items())},
+             **_named_by_third_party_web(site, e)}
             for key, e in sorted(by_site.items())]
+
+
+def _named_by_third_party_web(site, entry: dict) -> dict:
+    """For a third party the catalogue does not know: the second tier's name and category, marked
+    as third-party-web's (`third_party_web`), the entry's own name and category staying null."""
+    if entry["vendor"]:
+        return {}
+    named = next(filter(None, map(site.catalogue.third_party_of, sorted(entry["hosts"]))), None)
+    return {"third_party_web": {"name": named.name, "category": named.category}} if named else {}
 
 
 def _cookies(site) -> list[dict]:

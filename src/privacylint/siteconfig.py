@@ -19,30 +19,19 @@ import tomllib
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
+from privacylint.vendors import catalogue
+
 GENERATOR_FILES = ("_config.yml", "_config.yaml", "hugo.toml", "hugo.yaml", "hugo.yml", "config.toml",
                    "mkdocs.yml", "mkdocs.yaml")
 HEADER_FILES = ("_headers", "netlify.toml", "vercel.json")
-# (key path in the config, vendor id, values that switch it off or mean another vendor)
-# Theme conventions: minima and most Jekyll themes (`google_analytics`), minimal-mistakes
-# (`analytics.provider`, `comments.provider`), Hugo's built-in templates (`googleAnalytics`,
-# `services.googleAnalytics.ID`, `services.disqus.shortname`), MkDocs (`google_analytics`) and
-# Material for MkDocs (`extra.analytics.provider`).
-_SWITCHES = (
-    (("google_analytics",), "google-analytics"),
-    (("google_analytics_id",), "google-analytics"),
-    (("google_tag_manager",), "google-tag-manager"),
-    (("analytics", "provider"), {"google": "google-analytics", "google-universal": "google-analytics",
-                                 "google-gtag": "google-analytics"}),
-    (("disqus_shortname",), "disqus"),
-    (("disqus", "shortname"), "disqus"),
-    (("comments", "provider"), {"disqus": "disqus", "facebook": "facebook-social"}),
-    (("googleAnalytics",), "google-analytics"),
-    (("services", "googleAnalytics", "ID"), "google-analytics"),
-    (("services", "googleAnalytics", "id"), "google-analytics"),
-    (("disqusShortname",), "disqus"),
-    (("services", "disqus", "shortname"), "disqus"),
-    (("extra", "analytics", "provider"), {"google": "google-analytics"}),
-)
+# Keys that turn a vendor on (theme conventions: minima and most Jekyll themes, minimal-mistakes,
+# Hugo's built-in templates, MkDocs, Material for MkDocs): catalogue `config_keys`.
+
+
+def _switches():
+    return catalogue().config_switches
+
+
 HEADER_NAMES = ("set-cookie", "content-security-policy", "content-security-policy-report-only", "referrer-policy")
 _CSP_DIRECTIVES = frozenset({"default-src", "script-src", "script-src-elem", "connect-src", "img-src", "frame-src",
                              "child-src", "font-src", "style-src", "style-src-elem", "media-src", "worker-src",
@@ -188,7 +177,7 @@ def _switch(value, target) -> str | None:
 def _yaml_settings(text: str, shown: str, in_site: bool) -> list[Setting]:
     data = YAML(typ="rt").load(text)
     out = []
-    for keys, target in _SWITCHES:
+    for keys, target in _switches():
         node, parent = data, None
         for key in keys:
             if not isinstance(node, CommentedMap) or key not in node:
@@ -204,7 +193,7 @@ def _yaml_settings(text: str, shown: str, in_site: bool) -> list[Setting]:
 
 def _toml_settings(data: dict, text: str, shown: str, in_site: bool) -> list[Setting]:
     out = []
-    for keys, target in _SWITCHES:
+    for keys, target in _switches():
         node = data
         for key in keys:
             node = node.get(key) if isinstance(node, dict) else None

@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
+from typing import NamedTuple
 
-from privacylint.domains import site_of, split_pattern
+from privacylint.domains import path_matches, site_of, split_pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,54 @@ class CookiePattern:
 
 
 @dataclass(frozen=True, slots=True)
+class PrivacyMode:
+    """A privacy-enhanced way to embed a vendor that PL105 can see in the embed's URL
+    (`privacy_variant` with `embeds`, `mode` and `fix`)."""
+
+    fix: str  # what to do; {path} stands for the embed URL's path
+    embed_path: str = ""  # an embed URL's path starts with this ...
+    embed_host: str = ""  # ... and/or its host is this
+    mode_host: str = ""  # the mode: the URL's host is this or a subdomain of it ...
+    mode_query: tuple[tuple[str, str], ...] = ()  # ... or its query has these parameters, each once, with these values
+
+    def missing(self, host: str, path: str, query: dict[str, list[str]]) -> str | None:
+        """The fix when the URL is an embed without the mode, else None."""
+        if (self.embed_path and not path.startswith(self.embed_path)) or (self.embed_host and host != self.embed_host):
+            return None
+        if self.mode_host and (host == self.mode_host or host.endswith("." + self.mode_host)):
+            return None
+        if self.mode_query and all(query.get(k) == [v] for k, v in self.mode_query):
+            return None
+        return self.fix.replace("{path}", path)
+
+
+@dataclass(frozen=True, slots=True)
+class Autoblocker:
+    """A consent manager's loader that blocks other scripts by itself when it is the page's first,
+    synchronous script: its URL matches `url` (a regex), and `attribute` has `value` if given."""
+
+    url: re.Pattern
+    attribute: str | None = None
+    value: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GateMarkup:
+    """How a consent manager's markup holds a script or an embed back (extract/consent.py)."""
+
+    script_attributes: tuple[str, ...] = ()  # on a <script> of a non-JavaScript type
+    embed_attributes: tuple[str, ...] = ()  # on a frame, image or media element without a live src
+    class_prefixes: tuple[str, ...] = ()  # a class holding one of these marks either
+    category_attributes: tuple[str, ...] = ()  # where the markup names the consent category
+    category_in_class: bool = False  # the category is the rest of the class_prefixes class (OneTrust)
+    deferred_url_attributes: tuple[str, ...] = ()  # where a held-back element keeps its real URL
+    blank_urls: tuple[str, ...] = ()  # a src that loads nothing: a placeholder page of the manager's
+    autoblockers: tuple[Autoblocker, ...] = ()
+    placeholders: tuple[tuple[str, str], ...] = ()  # (class of a <div> it replaces after consent, vendor id)
+    example: str = ""  # how to hold a script back with it, for messages
+
+
+@dataclass(frozen=True, slots=True)
 class Vendor:
     id: str
     name: str
@@ -50,6 +99,10 @@ class Vendor:
     sources: tuple[str, ...]
     consent_categories: dict | str | None = None  # consent managers: name -> class, "config" or "services"
     consent_code: dict | None = None  # consent managers: the names their JavaScript API uses (ConsentCode)
+    gate_markup: GateMarkup | None = None  # consent managers
+    privacy_mode: PrivacyMode | None = None  # privacy_variant as PL105 checks it
+    config_keys: tuple[tuple[tuple[str, ...], tuple[str, ...] | None], ...] = ()  # (key path, values or None)
+    consent_class: str | None = None  # its own class when stricter than its category's
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -119,10 +172,13 @@ def _consent_code(vendors) -> ConsentCode:
 
 
 class Catalogue:
-    def __init__(self, vendors: list[Vendor], categories: tuple[str, ...] = (), consent_classes: dict | None = None):
+    def __init__(self, vendors: list[Vendor], categories: tuple[str, ...] = (), consent_classes: dict | None = None,
+                 shared_gate_attributes: tuple[str, ...] = (), vendored_files: tuple[VendoredFile, ...] = ()):
         self.vendors = {v.id: v for v in vendors}
         self.categories = categories
         self.consent_classes = consent_classes or {}  # vendor category -> the consent class it needs
+        self.shared_gate_attributes = shared_gate_attributes  # markup attributes several managers write
+        self.vendored_files = vendored_files
         self._by_host: dict[str, list[tuple[str, Vendor]]] = {}
         self._by_path: list[tuple[str, Vendor]] = []
         for vendor in vendors:
@@ -133,12 +189,13 @@ class Catalogue:
 
     def vendor_of(self, host: str, path: str) -> Vendor | None:
         """The vendor whose host pattern matches most specifically (longest host, then path);
-        failing that, one whose self-hosted path ending (`/matomo.js`) the path has."""
+        failing that, one whose self-hosted path ending (`/matomo.js`) the path has. A `*` in a
+        pattern's path stands for one path segment (`connect.facebook.net/*/fbevents.js`)."""
         labels = host.split(".")
         for i in range(len(labels) - 1):
             candidates = self._by_host.get(".".join(labels[i:]))
             if candidates:
-                best = max(((len(p), v) for p, v in candidates if path.startswith(p)),
+                best = max(((len(p), v) for p, v in candidates if path_matches(path, p)),
                            key=lambda pv: pv[0], default=None)
                 if best:
                     return best[1]
@@ -186,6 +243,69 @@ class Catalogue:
     def of_category(self, category: str) -> list[Vendor]:
         return [v for v in self.vendors.values() if v.category == category]
 
+    def third_party_of(self, host: str) -> ThirdParty | None:
+        """The second tier's name for a host no vendor covers (third-party-web): for messages only."""
+        return third_party_table().of(host)
+
+    def consent_class_of(self, vendor: Vendor) -> str | None:
+        """The consent class a vendor needs: its own (`consent_class`), else its category's."""
+        return vendor.consent_class or self.consent_classes.get(vendor.category)
+
+    @cached_property
+    def gate_markups(self) -> list[tuple[str, GateMarkup]]:
+        """(consent manager id, its markup conventions), in catalogue order."""
+        return [(v.id, v.gate_markup) for v in self.vendors.values() if v.gate_markup is not None]
+
+    @cached_property
+    def config_switches(self) -> tuple[tuple[tuple[str, ...], str | dict[str, str]], ...]:
+        """Site-config keys that turn a vendor on: (key path, vendor id, or provider value -> vendor id)."""
+        return tuple((keys, v.id if values is None else dict.fromkeys(values, v.id))
+                     for v in self.vendors.values() for keys, values in v.config_keys)
+
+
+@dataclass(frozen=True, slots=True)
+class VendoredFile:
+    """A self-hosted copy of a consent manager or a common library (extract/__init__.py): a file
+    whose path matches `file` and that carries `signature` (a manager: anywhere in its code; a
+    library: its licence banner, at the file's start or end)."""
+
+    file: re.Pattern
+    signature: str
+    consent_manager: bool
+
+
+def _gate_markup(raw: dict | None) -> GateMarkup | None:
+    if raw is None:
+        return None
+
+    def tup(key: str) -> tuple:
+        return tuple(raw.get(key) or ())
+
+    return GateMarkup(
+        script_attributes=tup("script_attributes"), embed_attributes=tup("embed_attributes"),
+        class_prefixes=tup("class_prefixes"), category_attributes=tup("category_attributes"),
+        category_in_class=bool(raw.get("category_in_class")), deferred_url_attributes=tup("deferred_url_attributes"),
+        blank_urls=tup("blank_urls"),
+        autoblockers=tuple(Autoblocker(re.compile(a["url"], re.IGNORECASE), a.get("attribute"), a.get("value"))
+                           for a in raw.get("autoblockers") or ()),
+        placeholders=tuple((raw.get("placeholders") or {}).items()), example=raw.get("example", ""))
+
+
+def _privacy_mode(raw) -> PrivacyMode | None:
+    """A privacy_variant that says how PL105 can see it (a mapping), or None (advice only)."""
+    if not isinstance(raw, dict) or "fix" not in raw:
+        return None
+    embeds, mode = raw.get("embeds") or {}, raw.get("mode") or {}
+    return PrivacyMode(fix=raw["fix"], embed_path=embeds.get("path", ""), embed_host=embeds.get("host", ""),
+                       mode_host=mode.get("host", ""),
+                       mode_query=tuple((k, str(v)) for k, v in (mode.get("query") or {}).items()))
+
+
+def _config_keys(raw: list) -> tuple:
+    """`google_analytics` (set: on) or {key: analytics.provider, values: [google]} (set to one of them)."""
+    return tuple((tuple(k.split(".")), None) if isinstance(k, str) else
+                 (tuple(k["key"].split(".")), tuple(str(v).lower() for v in k["values"])) for k in raw or ())
+
 
 def _vendor(raw: dict) -> Vendor:
     cookies = tuple(CookiePattern(c) if isinstance(c, str)
@@ -196,16 +316,24 @@ def _vendor(raw: dict) -> Vendor:
         id=raw["id"], name=raw["name"], aliases=tuple(raw.get("aliases") or ()), owner=raw["owner"],
         category=raw["category"], hosts=tuple(raw.get("hosts") or ()), paths=tuple(raw.get("paths") or ()),
         markers=tuple(raw.get("markers") or ()), cookies=cookies, consent=raw.get("consent", "required"),
-        tag_manager=bool(raw.get("tag_manager")), privacy_variant=raw.get("privacy_variant"),
+        tag_manager=bool(raw.get("tag_manager")), privacy_variant=_advice(raw.get("privacy_variant")),
         tarteaucitron=tuple(raw.get("tarteaucitron") or ()), sources=tuple(raw["sources"]),
-        consent_categories=raw.get("consent_categories"), consent_code=raw.get("consent_code"))
+        consent_categories=raw.get("consent_categories"), gate_markup=_gate_markup(raw.get("gate_markup")),
+        privacy_mode=_privacy_mode(raw.get("privacy_variant")), config_keys=_config_keys(raw.get("config_keys")),
+        consent_class=raw.get("consent_class"), consent_code=raw.get("consent_code"))
+
+
+def _advice(raw) -> str | None:
+    return raw.get("advice") if isinstance(raw, dict) else raw
 
 
 @lru_cache(maxsize=1)
 def catalogue() -> Catalogue:
     data = _load()
+    vendored = tuple(VendoredFile(re.compile(f["file"]), f["signature"], bool(f.get("consent_manager")))
+                     for f in data.get("vendored_files") or ())
     return Catalogue([_vendor(v) for v in data["vendors"]], tuple(data.get("categories") or ()),
-                     data.get("consent_classes"))
+                     data.get("consent_classes"), tuple(data.get("shared_gate_attributes") or ()), vendored)
 
 
 def _load() -> dict:
@@ -239,3 +367,73 @@ def compiled_catalogue() -> str:
 
 if __name__ == "__main__":
     print(compiled_catalogue(), end="")
+
+
+# --- the second tier: names for what the curated catalogue does not know ---------------------------
+
+class ThirdParty(NamedTuple):
+    """A third party named by the bundled third-party-web table (MIT): a name and a suggested
+    category, never a verdict (it covers nothing, needs no consent class, writes no cookie)."""
+
+    name: str
+    category: str  # third-party-web's category: ad, analytics, social, video, cdn, ...
+    source: str = "third-party-web"
+
+
+@dataclass(frozen=True)
+class ThirdPartyTable:
+    version: str | None
+    license: str | None
+    notice: str | None  # third-party-web's licence notice, shipped with its data
+    entities: tuple[tuple[str, str], ...]
+    exact: dict[str, int]
+    suffixes: dict[str, int]
+
+    def domains(self) -> list[list[str]]:
+        """Per entity, its domains as third-party-web writes them (`*.` for a domain and its subdomains)."""
+        out: list[list[str]] = [[] for _ in self.entities]
+        for domain, index in self.exact.items():
+            out[index].append(domain)
+        for domain, index in self.suffixes.items():
+            out[index].append("*." + domain)
+        return [sorted(d) for d in out]
+
+    def of(self, host: str) -> ThirdParty | None:
+        """The entity whose domain is `host`, or whose `*.` domain `host` is or ends with (longest)."""
+        host = host.lower().rstrip(".")
+        index = self.exact.get(host)
+        if index is None:
+            labels = host.split(".")
+            index = next((self.suffixes[d] for d in (".".join(labels[i:]) for i in range(len(labels) - 1))
+                          if d in self.suffixes), None)
+        return None if index is None else ThirdParty(*self.entities[index])
+
+
+@lru_cache(maxsize=1)
+def third_party_table() -> ThirdPartyTable:
+    """data/third_party_web.json, generated by tools/build_third_party_table.py."""
+    try:
+        data = resources.files("privacylint").joinpath("data/third_party_web.json").read_bytes()
+    except OSError:
+        data = b""
+    return parse_third_party_table(data)
+
+
+def parse_third_party_table(data: bytes) -> ThirdPartyTable:
+    """The table, or an empty one when it is unreadable or was edited by hand (the digest it
+    records is not its data's)."""
+    try:
+        raw = json.loads(data)
+        entities, exact, suffixes = raw["entities"], raw["exact"], raw["suffixes"]
+        canonical = json.dumps([entities, exact, suffixes], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        if hashlib.sha256(canonical.encode("utf-8")).hexdigest() == raw["table_sha256"]:
+            return ThirdPartyTable(raw["version"], raw["license"], raw["notice"], tuple(map(tuple, entities)), exact,
+                                   suffixes)
+    except (ValueError, KeyError, TypeError):
+        pass
+    return ThirdPartyTable(None, None, None, (), {}, {})
+
+
+def third_party_of(host: str) -> ThirdParty | None:
+    """A name and suggested category for a host the curated catalogue does not know."""
+    return third_party_table().of(host)

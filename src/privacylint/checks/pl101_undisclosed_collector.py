@@ -16,7 +16,7 @@ def check(site):
     for c in site.contacts:
         if c.first_party or c.collector:
             continue
-        who = f"{c.vendor.name} ({c.vendor.category})" if c.vendor else "a third party"
+        who = f"{c.vendor.name} ({c.vendor.category})" if c.vendor else _unknown(site, c.who.host)
         declare = f"vendor: {c.vendor.id}" if c.vendor else f"hosts: [{c.site}]"
         where = " inside <noscript>" if c.noscript else ""
         what = f"{shorten(c.evidence)}{where} contacts {c.who.host}" if c.url else \
@@ -25,3 +25,9 @@ def check(site):
             SPEC, c.file.path, c.line, c.column, c.site,
             f"{what}: {who} that no collector in rules.yaml declares. Declare it under collectors: "
             f"(name as the statement names it, {declare}) or stop loading it.", evidence=c.evidence_kind)
+
+
+def _unknown(site, host: str) -> str:
+    """A third party the catalogue does not know, named by the second tier when it can be."""
+    named = site.catalogue.third_party_of(host)
+    return f"a third party ({named.name}, {named.category}, as {named.source} names it)" if named else "a third party"

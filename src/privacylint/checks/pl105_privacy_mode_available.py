@@ -13,21 +13,18 @@ SPEC = CheckSpec("PL105", "privacy-mode-available", "warning",
                  "A YouTube or Vimeo embed does not use the privacy-enhanced mode that exists for it.")
 
 
-def _missing_variant(vendor_id: str, url: str) -> str | None:
+# Which vendors have such a mode, and how it shows in an embed's URL, is catalogue data
+# (vendors.yaml `privacy_variant` with `embeds`, `mode` and `fix`).
+def _missing_variant(mode, url: str) -> str | None:
     parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if vendor_id == "youtube" and parts.path.startswith("/embed/") and not host.endswith("youtube-nocookie.com"):
-        return f"embed it from https://www.youtube-nocookie.com{parts.path} instead"
-    if vendor_id == "vimeo" and host == "player.vimeo.com" and parse_qs(parts.query).get("dnt") != ["1"]:
-        return "add dnt=1 to the player URL"
-    return None
+    return mode.missing((parts.hostname or "").lower(), parts.path, parse_qs(parts.query))
 
 
 def check(site):
     for c in site.contacts:
-        if not (c.url and c.vendor):
+        if not (c.url and c.vendor and c.vendor.privacy_mode):
             continue
-        fix = _missing_variant(c.vendor.id, c.url)
+        fix = _missing_variant(c.vendor.privacy_mode, c.url)
         if fix:
             yield site.finding(
                 SPEC, c.file.path, c.line, c.column, c.site,

@@ -24,14 +24,15 @@ def check(site):
         gate = gate_of(site, c.place)
         if not gate.held or gate.category is None:
             continue
-        needed = site.catalogue.consent_classes.get(vendor.category)
+        needed = site.catalogue.consent_class_of(vendor)
         have = site.category_class(gate.kind, gate.category)
         if not needed or not have or CONSENT_CLASSES.index(have) >= CONSENT_CLASSES.index(needed):
             continue
         manager = site.catalogue.vendors[gate.kind]
+        kind = vendor.name if vendor.consent_class else vendor.category  # a vendor's own class, or its category's
         better = [name for name, cls in manager.consent_categories.items() if cls == needed]
         yield site.finding(
             SPEC, c.file.path, c.line, c.column, c.site,
             f"{vendor.name} ({shorten(c.evidence, 60)}) is held back under {manager.name}'s '{gate.category}' "
-            f"({have}), but {vendor.category} needs {needed} consent; hold it under "
+            f"({have}), but {kind} needs {needed} consent; hold it under "
             f"{' or '.join(repr(b) for b in better) or 'a ' + needed + ' category'}.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 
 from privacylint.decode import decode, decode_utf8, is_binary
 from privacylint.extract.css import css_facts
@@ -11,6 +10,7 @@ from privacylint.extract.html import extract_page
 from privacylint.extract.js import is_data, js_facts
 from privacylint.extract.source import Source
 from privacylint.facts import JS_LITERAL, FileFacts, Problem
+from privacylint.vendors import catalogue
 
 KINDS = {".html": "page", ".htm": "page", ".xhtml": "page", ".js": "script", ".mjs": "script",
          ".css": "stylesheet"}
@@ -91,31 +91,16 @@ def extract_bytes(data: bytes, url: str, facts: FileFacts) -> None:
         _extract_stylesheet(text, url, facts)
 
 
-# Self-hosted copies of consent managers and common libraries: (file name, a signature the code
-# carries, whether it is a consent manager). A consent manager's own file holds the service
-# definitions of every vendor it can load (tarteaucitron.services.js names ~250): none of them
-# is the site's contact; what a page activates (job.push, markup) is. A library's internal
-# literals and snippet-like text are not the site's either; its real loads (sinks) are kept, so a
-# tracker named jquery.js still shows what it loads.
-_VENDORED = (
-    (re.compile(r"(?:^|/)tarteaucitron(?:\.services)?(?:\.min)?\.js$"), "tarteaucitron", True),
-    (re.compile(r"(?:^|/)klaro(?:-no-css)?(?:\.min)?\.js$"), "klaro", True),
-    (re.compile(r"(?:^|/)(?:cookieconsent|vanilla-cookieconsent)(?:\.umd)?(?:\.min)?\.js$"), "CookieConsent", True),
-    (re.compile(r"(?:^|/)jquery[\w.-]*\.js$"), "jquery.org/license", False),
-    (re.compile(r"(?:^|/)bootstrap[\w.-]*\.js$"), "getbootstrap.com", False),
-)
-
-
 def vendored(path: str, text: str) -> tuple[bool, bool]:
-    """(is a known library by name and signature, is it a consent manager). A library's signature
-    is its licence banner, looked for at the file's start or end; a consent manager's is its name
-    in the code."""
-    for name, signature, manager in _VENDORED:
-        if not name.search(path):
+    """(is a known library by name and signature, is it a consent manager): the catalogue's
+    `vendored_files`. A library's signature is its licence banner, looked for at the file's start
+    or end; a consent manager's is its name in the code."""
+    for known in catalogue().vendored_files:
+        if not known.file.search(path):
             continue
-        where = text if manager else text[:4096] + text[-4096:]
-        if signature in where:
-            return True, manager
+        where = text if known.consent_manager else text[:4096] + text[-4096:]
+        if known.signature in where:
+            return True, known.consent_manager
     return False, False
 
 

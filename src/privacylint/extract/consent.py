@@ -5,36 +5,41 @@
   it. `data-src` alone is lazy loading, not a gate.
 - Auto-blocking loaders, which block what they recognise (not verifiable statically).
 Consent managers' JavaScript (callbacks, configuration, Google consent mode) is read in extract/js.
+
+Which attribute, class or loader belongs to which manager is catalogue data (vendors.yaml
+`gate_markup`); the tables below are built from it once.
 """
 
 from __future__ import annotations
 
 import re
 
+from privacylint.vendors import catalogue
+
+
+def _ordered(kind: str) -> tuple[tuple[str, str], ...]:
+    """(attribute, manager) of one kind, first match wins: every manager's own attributes in
+    catalogue order, then the attributes several managers write (`shared_gate_attributes`)."""
+    cat = catalogue()
+    own = [(a, cmp) for cmp, m in cat.gate_markups for a in getattr(m, kind) if a not in cat.shared_gate_attributes]
+    shared = [next((a, cmp) for cmp, m in cat.gate_markups if a in getattr(m, kind))
+              for a in cat.shared_gate_attributes if any(a in getattr(m, kind) for _, m in cat.gate_markups)]
+    return tuple(own + shared)
+
+
 # Attribute on a script with a non-JavaScript type -> consent manager (first match wins).
-_SCRIPT_ATTRS = (
-    ("data-cookieconsent", "cookiebot"),
-    ("data-cmplz-src", "complianz"),
-    ("data-cookieyes", "cookieyes"),
-    ("data-usercentrics", "usercentrics"),
-    ("data-cookiecategory", "cookieconsent"),  # orestbida v2
-    ("data-category", "cookieconsent"),  # orestbida v3; Complianz writes it too (see page_gates)
-    ("data-name", "klaro"),
-    ("data-categories", "termly"),  # Termly's manual blocking; attribute not confirmed by a source
-)
-_CLASS_PREFIXES = (("optanon-category-", "onetrust"), ("_iub_cs_activate", "iubenda"))
-# Where a held-back element keeps its real URL, per consent manager (after the generic ones).
-_DEFERRED_ATTRS = ("data-cookieblock-src", "data-src-cmplz", "data-cmplz-src", "suppressedsrc",
-                   "data-suppressedsrc", "data-src", "src")
+_SCRIPT_ATTRS = _ordered("script_attributes")
 # Attributes that mark a held-back frame, image or link (with its real URL in a deferred attribute).
-_EMBED_ATTRS = (
-    ("data-cookieblock-src", "cookiebot"), ("data-src-cmplz", "complianz"), ("suppressedsrc", "iubenda"),
-    ("data-suppressedsrc", "iubenda"), ("data-usercentrics", "usercentrics"), ("data-cookieconsent", "cookiebot"),
-    ("data-cookieyes", "cookieyes"), ("data-name", "klaro"), ("data-category", "cookieconsent"),
-)
-_BLANK_SRC = re.compile(r"^\s*(?:about:blank|data:.*|.*iubenda\.com/cookie_solution/empty\.html)?\s*$", re.I | re.S)
+_EMBED_ATTRS = _ordered("embed_attributes")
+_CLASS_PREFIXES = tuple((p, cmp) for cmp, m in catalogue().gate_markups for p in m.class_prefixes)
+# Where a held-back element keeps its real URL: each manager's own attribute, then lazy loading's and src.
+_DEFERRED_ATTRS = tuple(dict.fromkeys(
+    [a for _, m in catalogue().gate_markups for a in m.deferred_url_attributes] + ["data-src", "src"]))
+_BLANK_SRC = re.compile(r"^\s*(?:about:blank|data:.*" + "".join(
+    "|.*" + re.escape(u) for _, m in catalogue().gate_markups for u in m.blank_urls) + r")?\s*$",
+    re.IGNORECASE | re.DOTALL)
 # tarteaucitron placeholders, replaced by the real embed after consent: class -> vendor id.
-TARTEAUCITRON_PLACEHOLDERS = {"youtube_player": "youtube", "vimeo_player": "vimeo"}
+TARTEAUCITRON_PLACEHOLDERS = {cls: vendor for _, m in catalogue().gate_markups for cls, vendor in m.placeholders}
 
 
 def _cmp_of(el, attrs) -> str | None:
@@ -49,12 +54,10 @@ def _cmp_of(el, attrs) -> str | None:
 
 
 # Where each consent manager's markup names what the visitor must consent to (signatures.md §3).
-_CATEGORY_ATTRS = {
-    "cookiebot": ("data-cookieconsent",), "complianz": ("data-category",), "cookieyes": ("data-cookieyes",),
-    "usercentrics": ("data-usercentrics",), "cookieconsent": ("data-category", "data-cookiecategory"),
-    "klaro": ("data-name",), "termly": ("data-categories",), "iubenda": ("data-iub-purposes",),
-}
-_ONETRUST_CATEGORY = re.compile(r"optanon-category-([\w-]+)")
+_CATEGORY_ATTRS = {cmp: m.category_attributes for cmp, m in catalogue().gate_markups if m.category_attributes}
+# Managers whose category is the rest of their class (`optanon-category-C0002`).
+_CATEGORY_CLASSES = {cmp: re.compile("|".join(re.escape(p) + r"([\w-]+)" for p in m.class_prefixes))
+                     for cmp, m in catalogue().gate_markups if m.category_in_class and m.class_prefixes}
 
 
 def with_category(el, cmp: str | None) -> str | None:
@@ -62,8 +65,9 @@ def with_category(el, cmp: str | None) -> str | None:
     `onetrust:C0002,C0004`), else the manager alone; see facts.split_gate."""
     if cmp is None:
         return None
-    if cmp == "onetrust":
-        value = ",".join(_ONETRUST_CATEGORY.findall(el.get("class") or ""))
+    if cmp in _CATEGORY_CLASSES:
+        value = ",".join(next(g for g in m.groups() if g is not None)
+                         for m in _CATEGORY_CLASSES[cmp].finditer(el.get("class") or ""))
     else:
         value = next((el.get(a) for a in _CATEGORY_ATTRS.get(cmp, ()) if el.get(a) is not None), "")
     value = " ".join(value.split())
@@ -98,15 +102,7 @@ def embed_gate(el) -> tuple[str | None, str, str] | None:
 
 
 # --- auto-blocking loaders: effective only as the first script of the page, synchronous
-_AUTOBLOCKERS = (
-    (re.compile(r"consent\.cookiebot\.(?:com|eu)/uc\.js", re.I), "cookiebot", "data-blockingmode", "auto"),
-    (re.compile(r"/OtAutoBlock\.js", re.I), "onetrust", None, None),
-    (re.compile(r"app\.termly\.io/resource-blocker/.*autoBlock=on", re.I), "termly", None, None),
-    (re.compile(r"web\.cmp\.usercentrics\.eu/modules/autoblocker\.js|uc-block\.bundle\.js", re.I),
-     "usercentrics", None, None),
-    (re.compile(r"cmp\.osano\.com/", re.I), "osano", None, None),
-    (re.compile(r"cs\.iubenda\.com/autoblocking/", re.I), "iubenda", None, None),
-)
+_AUTOBLOCKERS = tuple((a, cmp) for cmp, m in catalogue().gate_markups for a in m.autoblockers)
 
 
 def autoblocker(el) -> str | None:
@@ -114,7 +110,8 @@ def autoblocker(el) -> str | None:
     src = el.get("src") or ""
     if el.get("async") is not None or el.get("defer") is not None:
         return None
-    for pattern, cmp, attr, value in _AUTOBLOCKERS:
-        if pattern.search(src) and (attr is None or (el.get(attr) or "").lower() == value):
+    for loader, cmp in _AUTOBLOCKERS:
+        if loader.url.search(src) and (
+                loader.attribute is None or (el.get(loader.attribute) or "").lower() == loader.value):
             return cmp
     return None
