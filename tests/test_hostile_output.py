@@ -21,6 +21,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from conftest import lint, make_site
+from ruamel.yaml import YAML
 
 from privacylint import cli
 from privacylint.report import FORMAT_NAMES
@@ -149,6 +150,24 @@ def test_stderr_notes_policy_errors_and_argparse_are_safe(tmp_path, monkeypatch,
     assert "::error" in err and commands(out + err) == [] and not UNSAFE.search(out + err)
 
 
+def test_init_and_its_diff_print_no_command_and_hold_the_exact_strings(tmp_path, monkeypatch, capsys):
+    hostile_site(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["init", "site", "--no-cache"]) == 0
+    drafted, err = capsys.readouterr()
+    assert commands(drafted + err) == [] and not UNSAFE.search(drafted + err)
+    (tmp_path / "drafted.yaml").write_text(drafted, encoding="utf-8")
+    names = {c["name"] for c in YAML(typ="safe").load(drafted)["cookies"]}
+    assert "[ ]" + COMMAND in names and "x##[[]add-mask]secret" in names  # the site's exact keys, as literal globs
+    assert cli.main(["site", "--rules", "drafted.yaml", "--format", "json", "--no-cache"]) == 1
+    left = json.loads(capsys.readouterr().out)["findings"]
+    assert not [f["subject"] for f in left if f["check"] in ("PL101", "PL201")]  # declared, each exactly
+    (tmp_path / "old.yaml").write_text(RULES, encoding="utf-8")
+    assert cli.main(["init", "site", "--diff", "--rules", "old.yaml", "--no-cache"]) == 1
+    diff, err = capsys.readouterr()
+    assert "+  - name:" in diff and commands(diff + err) == [] and not UNSAFE.search(diff + err)
+
+
 # -- a lone surrogate: a JS string, a HAR cookie ----------------------------------------------------------
 def _surrogate_site(tmp_path: Path) -> Path:
     site = make_site(tmp_path / "site", {
@@ -244,3 +263,101 @@ def test_a_link_to_a_device_is_written(tmp_path, monkeypatch, capsys):
     assert not (tmp_path / "missing").exists()
     assert cli.main(["init", "site", "--url", "https://kubevirt.io/", "-o", "dangling", "--no-cache"]) == 2
     assert "dangling exists; privacylint init never overwrites it" in capsys.readouterr().err
+
+
+# -- init on hostile strings -----------------------------------------------------------------------------------
+def _init_site(tmp_path: Path, home_head: str = '<link rel="canonical" href="https://kubevirt.io/">',
+               statement: str = "<h1>Privacy</h1>", **files) -> Path:
+    return make_site(tmp_path / "site", {
+        "index.html": f'<html><head>{home_head}</head><body><a href="/privacy/">Privacy</a></body></html>',
+        "privacy/index.html": f"<html><body>{statement}</body></html>", **files})
+
+
+def _draft(capsys, tmp_path: Path, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(["init", "site", "--no-cache", "-o", "drafted.yaml", "--force", *argv])
+    err = capsys.readouterr().err
+    assert "internal error" not in err and "Traceback" not in err
+    return code, (tmp_path / "drafted.yaml").read_text(encoding="utf-8") if code == 0 else "", err
+
+
+def _relint(capsys, *pages: str) -> list[tuple[str, str]]:
+    cli.main(["site", "--rules", "drafted.yaml", "--format", "json", "--no-cache"])
+    return [(f["check"], f["subject"]) for f in json.loads(capsys.readouterr().out)["findings"]
+            if f["check"] in ("PL101", "PL201")]
+
+
+def test_init_drafts_a_key_named_like_a_glob_as_itself(tmp_path, monkeypatch, capsys):
+    keys = ["*", "?", "[abc]x", "a*", " lead", "trail\u3000", "[!x]", "]"]
+    writes = "".join(f"localStorage.setItem({json.dumps(k)}, 1);" for k in keys)
+    _init_site(tmp_path, **{"app.html": f"<script>{writes}document.cookie = '*=1'</script>"})
+    monkeypatch.chdir(tmp_path)
+    code, text, _ = _draft(capsys, tmp_path)
+    assert code == 0
+    names = {c["name"] for c in YAML(typ="safe").load(text)["cookies"]}
+    assert {"[*]", "[?]", "[[]abc]x", "a[*]", "[ ]lead", "trail[\u3000]", "[[]!x]", "]"} <= names
+    assert _relint(capsys) == []  # each declared exactly
+    (tmp_path / "site" / "more.html").write_text(
+        "<script>localStorage.setItem('anything', 1); localStorage.setItem('ax', 1); localStorage.setItem('x', 1);"
+        "document.cookie = 'other=1'</script>", encoding="utf-8")
+    assert sorted(_relint(capsys)) == [("PL201", "anything"), ("PL201", "ax"), ("PL201", "other"), ("PL201", "x")]
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\u0085", "\n", "\x1b", "\u202e"])
+def test_init_on_a_file_name_with_a_line_separator(tmp_path, monkeypatch, capsys, char):
+    _init_site(tmp_path, **{f"a{char}b.html": "<script src='https://www.googletagmanager.com/gtag/js?id=G-1'>"
+                                              f"</script><script>localStorage.setItem('k{char}::error::x', 1)</script>"})
+    monkeypatch.chdir(tmp_path)
+    code, text, err = _draft(capsys, tmp_path)
+    assert code == 0, err
+    assert commands(text + err) == [] and not UNSAFE.search(text + err)
+    assert _relint(capsys) == []
+
+
+@pytest.mark.parametrize("mailto", ["mailto:%0a@x.org", "mailto:a@b%00.org", "mailto:a@b.org%0d%0a::x", "mailto:a@b.org,c@d.org",
+                                    "mailto:a@%E2%80%A8b.org", "mailto:@", "mailto:%ff@x", "mailto:a b@c.org"])
+def test_init_skips_a_malformed_mailto(tmp_path, monkeypatch, capsys, mailto):
+    _init_site(tmp_path, statement=f'<a href="{mailto}">bad</a> <a href="mailto:privacy@kubevirt.io">good</a>')
+    monkeypatch.chdir(tmp_path)
+    code, text, err = _draft(capsys, tmp_path)
+    assert code == 0, err
+    assert YAML(typ="safe").load(text)["statement"]["contact"] == "privacy@kubevirt.io"
+
+
+@pytest.mark.parametrize("canonical", ["https://[::1/", "https://[1::2::3]/", "https://[v1.x]/", "https://exa mple.org/",
+                                       "https://[::1]:99999/", "https://%ff/"])
+def test_init_skips_a_malformed_canonical_link(tmp_path, monkeypatch, capsys, canonical):
+    _init_site(tmp_path, home_head=f'<link rel="canonical" href="{canonical}">', CNAME="kubevirt.io\n")
+    monkeypatch.chdir(tmp_path)
+    code, text, err = _draft(capsys, tmp_path)
+    assert code == 0, err
+    assert YAML(typ="safe").load(text)["site"]["url"] == "https://kubevirt.io/"  # the next source: CNAME
+    (tmp_path / "site" / "CNAME").unlink()
+    code, _, err = _draft(capsys, tmp_path)
+    assert code == 2 and "cannot tell the site's URL from the build" in err
+    code, _, err = _draft(capsys, tmp_path, "--url", canonical)
+    assert code == 2 and f"--url {canonical} is not an http(s) URL with a host" in err
+
+
+def test_init_canonicalises_an_ipv6_site_url(tmp_path, monkeypatch, capsys):
+    _init_site(tmp_path, home_head='<link rel="canonical" href="https://[0:0:0:0:0:0:0:1]/">')
+    monkeypatch.chdir(tmp_path)
+    code, text, err = _draft(capsys, tmp_path)
+    assert code == 0, err
+    assert YAML(typ="safe").load(text)["site"]["url"] == "https://[::1]/"
+
+
+def test_init_leaves_out_what_rules_yaml_cannot_hold(tmp_path, monkeypatch, capsys):
+    long_key = "k" * 5000
+    _init_site(tmp_path, **{"t.html": '<script src="https://*.com/x.js"></script><img src="https://[2001:db8::1]/p.gif">'
+                                      '<script src="https://a.*.co.uk/x.js"></script><img src="https://cdn.example.net/p">'
+                                      f"<script>localStorage.setItem('{long_key}', 1); localStorage.setItem(' ', 1)"
+                                      "</script>"})
+    monkeypatch.chdir(tmp_path)
+    code, text, err = _draft(capsys, tmp_path)
+    assert code == 0, err
+    doc = YAML(typ="safe").load(text)
+    assert [c.get("hosts") for c in doc["collectors"]] == [["example.net"]]
+    assert [c["name"] for c in doc["cookies"]] == ["[ ]"]
+    assert "# Left out, as rules.yaml cannot hold them" in text and "*.com" in text and "2001:db8::1" in text
+    assert sorted(_relint(capsys)) == [("PL101", "*.co.uk"), ("PL101", "*.com"), ("PL101", "2001:db8::1"),
+                                       ("PL201", long_key)]
