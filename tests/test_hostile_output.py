@@ -361,3 +361,15 @@ def test_init_leaves_out_what_rules_yaml_cannot_hold(tmp_path, monkeypatch, caps
     assert "# Left out, as rules.yaml cannot hold them" in text and "*.com" in text and "2001:db8::1" in text
     assert sorted(_relint(capsys)) == [("PL101", "*.co.uk"), ("PL101", "*.com"), ("PL101", "2001:db8::1"),
                                        ("PL201", long_key)]
+
+
+def test_the_layer_trims_what_python_and_dotnet_call_whitespace():
+    from privacylint.printable import _TRIMMED, safe_output
+
+    spaces = {chr(c) for c in range(0x110000) if chr(c).isspace()} - {"\n"}
+    assert spaces <= set(_TRIMMED)
+    for lead in sorted(spaces | set(_TRIMMED)):
+        assert commands(safe_output(f"x\n{lead}{lead}::error::y\n")) == [], repr(lead)
+    assert safe_output("::warning file=a::b\n", commands=True) == "::warning file=a::b\n"
+    assert safe_output(" ::warning file=a::b\n", commands=True) == " \\u003a:warning file=a::b\n"
+    assert safe_output("a \U0001f600 \U0001fffe \U0010ffff") == "a \U0001f600 \\ud83f\\udffe \\udbff\\udfff"

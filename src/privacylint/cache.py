@@ -126,10 +126,15 @@ def secret(folder: Path) -> bytes | None:
 def _mac(key: bytes, parts: tuple, data: bytes = b"") -> bytes | None:
     """The MAC of a row: its table and keys (strings), then its data. None for a part of the wrong
     type (a row another program wrote)."""
-    if not all(isinstance(p, str) for p in parts) or not isinstance(data, bytes):
+    if not isinstance(data, bytes):
         return None
-    head = "\0".join(parts).encode("utf-8", "surrogatepass") + b"\0"
-    return hashlib.blake2b(head + data, key=key, digest_size=_MAC_SIZE).digest()
+    try:
+        head = "\0".join(parts).encode("utf-8", "surrogatepass") + b"\0"
+    except TypeError:  # a key that is not text
+        return None
+    digest = hashlib.blake2b(head, key=key, digest_size=_MAC_SIZE)
+    digest.update(data)
+    return digest.digest()
 
 
 def _unseal(key: bytes, parts: tuple, sealed) -> bytes | None:

@@ -29,22 +29,26 @@ from __future__ import annotations
 
 import re
 
-
-def _noncharacters() -> str:
-    """U+FDD0..U+FDEF and U+xFFFE/U+xFFFF of all 17 planes, as a regex class body."""
-    astral = "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
-    return "\ufdd0-\ufdef\ufffe\uffff" + astral
-
-
 _INVISIBLE = "\u180e\u200b\u2060\ufeff"  # formatting marks a runner or a viewer may trim or hide
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_IN_LINE = f"\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029{_BIDI}{_INVISIBLE}\ud800-\udfff{_noncharacters()}"
-_UNSAFE_IN_LINE = re.compile(f"[{_IN_LINE}]")  # whole output: the line feeds between lines stay
-_UNSAFE = re.compile(f"[\n{_IN_LINE}]")  # a string inside a line: no line feed of its own either
+_NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff"  # and U+xFFFE, U+xFFFF of the other planes: _escape
+# One class of BMP characters (sre tests it with a table) and the astral range, filtered by _escape.
+_IN_LINE = f"\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029{_BIDI}{_INVISIBLE}\ud800-\udfff{_NONCHARACTERS}"
+_UNSAFE_IN_LINE = re.compile(f"[{_IN_LINE}]|[\U00010000-\U0010ffff]")  # whole output: line feeds stay
+_UNSAFE = re.compile(f"[\n{_IN_LINE}]|[\U00010000-\U0010ffff]")  # inside a line: no line feed either
 _OLD_COMMAND = re.compile(r"#(?=#\[)")  # `##[` anywhere in a line
-_TRIMMED = rf"(?:[^\S\n]|[{_INVISIBLE}])*"  # what the runner trims before it looks for `::`
-_COMMAND = re.compile(rf"(?m)^({_TRIMMED}):(?=:)")
-_COMMAND_UNLESS_OURS = re.compile(rf"(?m)^(?!::(?:error|warning|notice) file=)({_TRIMMED}):(?=:)")
+# What the runner trims before it looks for `::` (every Unicode space but the line feed), and more.
+_TRIMMED = ("\t\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+            "\u2009\u200a\u2028\u2029\u202f\u205f\u3000" + _INVISIBLE)  # str.isspace() but \n; a test compares
+_OURS = re.compile(r"::(?:error|warning|notice) file=")  # the github format's annotations
+
+
+class _Safe(str):
+    """Text safe_output made: given to it again, it is not scanned again."""
+
+
+class _SafeAnnotations(str):
+    """The same, for the github format's text (lines of its own annotations start with `::`)."""
 
 
 def escape_char(char: str) -> str:
@@ -57,7 +61,10 @@ def escape_char(char: str) -> str:
 
 
 def _escape(m: re.Match) -> str:
-    return escape_char(m.group())
+    char = m.group()
+    if char > "\uffff" and ord(char) & 0xFFFE != 0xFFFE:
+        return char  # an astral character that is not a noncharacter (an emoji) stays
+    return escape_char(char)
 
 
 def printable(text: str) -> str:
@@ -72,13 +79,30 @@ def safe_output(text: str, commands: bool = False) -> str:
     """Whole output, just before it is written: printable line by line, and no line that starts
     (after what the runner trims) with `::` unless `commands` and it is an annotation of the
     github format. Idempotent, and faithful on JSON: every change is a JSON string escape."""
+    if type(text) is _Safe or (commands and type(text) is _SafeAnnotations):
+        return text
     if _UNSAFE_IN_LINE.search(text):
         text = _UNSAFE_IN_LINE.sub(_escape, text)
     if "##[" in text:
         text = _OLD_COMMAND.sub(r"\\u0023", text)
     if "::" in text:
-        text = (_COMMAND_UNLESS_OURS if commands else _COMMAND).sub(r"\1\\u003a", text)
-    return text
+        text = _defuse(text, commands)
+    return (_SafeAnnotations if commands else _Safe)(text)
+
+
+def _defuse(text: str, commands: bool) -> str:
+    """`text` with the first `:` of every line-leading `::` escaped. Each line is looked at once,
+    at its first `::`: a later one in the same line cannot lead it."""
+    parts, done = [], 0
+    at = text.find("::")
+    while at != -1:
+        start = text.rfind("\n", 0, at) + 1
+        if not text[start:at].strip(_TRIMMED) and not (commands and _OURS.match(text, start)):
+            parts += [text[done:at], "\\u003a"]
+            done = at + 1
+        end = text.find("\n", at)
+        at = -1 if end == -1 else text.find("::", end)
+    return "".join(parts) + text[done:] if parts else text
 
 
 def line_start(text: str) -> str:
