@@ -1,10 +1,13 @@
 """The fact cache: a hit skips extraction, an edit or a new tool version is a miss, a broken
-cache is a miss (never a crash), and concurrent runs share it safely."""
+cache is a miss (never a crash), concurrent runs share it safely, and a row planted by someone
+without the cache's secret is a miss."""
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import stat
 import subprocess
 import sys
 
@@ -192,3 +195,88 @@ def test_a_lower_size_cap_is_not_answered_from_the_cache(site, tmp_path):
     lint(site, RULES, cache_dir=str(tmp_path / "cache"))
     result = lint(site, RULES, cache_dir=str(tmp_path / "cache"), max_file_size=10)
     assert ("PL001", "index.html", "too-large") in [(f.check, f.path, f.subject) for f in result.findings]
+
+
+# -- sealed rows: a planted or malformed row is a miss (issue 19) ----------------------------------------------
+def _rewrite(path, table: str, change) -> int:
+    """Rewrite the data of every row of `table` with change(facts data) -> data, keeping each
+    row's MAC (its first bytes): what someone who can write the database, not read the secret, can do."""
+    import zlib
+
+    with sqlite3.connect(path) as db:
+        rows = db.execute(f"SELECT rowid, data FROM {table}").fetchall()
+        for rowid, data in rows:
+            mac, doc = data[:cache._MAC_SIZE], json.loads(zlib.decompress(data[cache._MAC_SIZE:]))
+            facts = doc["f"] if table == "folded" else doc
+            change(facts)
+            db.execute(f"UPDATE {table} SET data = ? WHERE rowid = ?",
+                       (mac + zlib.compress(json.dumps(doc).encode()), rowid))
+    return len(rows)
+
+
+def _hide_requests(facts: list) -> None:
+    facts[3] = []  # no request: the tracker on index.html would vanish
+
+
+def _malform(facts: list) -> None:
+    facts[3] = [[5, 6, "x", None, 1, 2, 3]]  # a request whose URL is a number
+
+
+@pytest.mark.parametrize("change", [_hide_requests, _malform])
+def test_a_planted_or_malformed_row_is_a_miss(site, tmp_path, counted, change):
+    folder = tmp_path / "cache"
+    first = lint(site, RULES, cache_dir=str(folder))
+    assert ("PL101", "index.html") in [(f.check, f.path) for f in first.findings]
+    assert _rewrite(folder / cache._FILE, "facts", change) == 3
+    assert _rewrite(folder / cache._FILE, "folded", change) == 3
+    counted.clear()
+    again = lint(site, RULES, cache_dir=str(folder))
+    assert report(again) == report(first) and sorted(counted) == ["app.js", "index.html", "privacy/index.html"]
+
+
+def test_a_signature_pointed_at_older_facts_is_a_miss(site, tmp_path, counted):
+    """The page gains a tracker; a planted `seen` row maps its new signature to the facts of its
+    clean past (a sealed row of the same path): the signature row's own MAC makes that a miss."""
+    folder = tmp_path / "cache"
+    (site / "index.html").write_text('<a href="/privacy/">Privacy</a>', encoding="utf-8")
+    lint(site, RULES, cache_dir=str(folder))
+    (site / "index.html").write_text('<a href="/privacy/">Privacy</a><img src="https://px.example.net/a.gif">',
+                                     encoding="utf-8")
+    first = lint(site, RULES, cache_dir=str(folder))
+    store = cache.FactCache(folder)
+    with sqlite3.connect(folder / cache._FILE) as db:
+        pages = [k for k, in db.execute("SELECT key FROM facts") if store.get(k).path == "index.html"]
+        assert len(pages) == 2
+        sig, now = db.execute(f"SELECT sig, key FROM seen WHERE key IN {tuple(pages)} ORDER BY rowid DESC").fetchone()
+        db.execute("UPDATE seen SET key = ? WHERE sig = ?", (next(k for k in pages if k != now), sig))
+    store.close()
+    counted.clear()
+    again = lint(site, RULES, cache_dir=str(folder))
+    assert report(again) == report(first) and ("PL101", "index.html") in [(f.check, f.path) for f in again.findings]
+
+
+def test_a_database_without_its_secret_is_all_misses(site, tmp_path, counted):
+    lint(site, RULES, cache_dir=str(tmp_path / "cache"))
+    (tmp_path / "copy").mkdir()
+    (tmp_path / "copy" / cache._FILE).write_bytes((tmp_path / "cache" / cache._FILE).read_bytes())
+    counted.clear()
+    lint(site, RULES, cache_dir=str(tmp_path / "copy"))  # a new secret is made: no row verifies
+    assert len(counted) == 3
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX owners and modes")
+def test_the_secret_is_private_and_one_others_can_read_is_not_used(site, tmp_path, counted):
+    folder = tmp_path / "cache"
+    lint(site, RULES, cache_dir=str(folder))
+    secret = folder / cache._SECRET
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600 and len(secret.read_bytes()) == 32
+    secret.chmod(0o644)
+    counted.clear()
+    result = lint(site, RULES, cache_dir=str(folder))
+    assert len(counted) == 3 and result.findings  # no cache: every file extracted, the same findings
+    secret.chmod(0o600)
+    os.rename(secret, folder / "elsewhere")
+    os.symlink(folder / "elsewhere", secret)
+    counted.clear()
+    lint(site, RULES, cache_dir=str(folder))
+    assert len(counted) == 3  # a secret that is a link is not followed

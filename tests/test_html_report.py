@@ -5,7 +5,8 @@ for nothing.
 "Network off" is checked, not assumed: the browser context is offline and every request the page
 makes is recorded and aborted (only the report file itself loads); a control page with one
 external image proves the recorder sees what a page would fetch. The screenshot is kept in
-pytest's tmp path.
+pytest's tmp path. Each check's README is rendered Markdown (headings, code), with raw HTML and
+images off.
 """
 
 from __future__ import annotations
@@ -84,3 +85,19 @@ def test_the_html_report_renders_offline_and_requests_nothing(tmp_path, monkeypa
     page.click('.finding a[href="#PL102"]')
     assert "What it checks" in page.inner_text("#PL102")
     assert page.evaluate("location.hash") == "#PL102"
+    docs = page.eval_on_selector_all("#PL102 h3, #PL102 h4", "hs => hs.map(h => h.tagName + ' ' + h.innerText)")
+    assert docs[:2] == ["H3 PL102 collector-before-consent", "H4 What it checks"]  # the README, rendered
+    assert {"H4 Why it matters", "H4 How to fix"} & set(docs)
+    assert page.eval_on_selector_all("#PL102 pre code", "blocks => blocks.length") >= 1
+    assert "data-cookieconsent" in page.eval_on_selector_all("#PL102 code", "c => c.map(e => e.innerText)")
+    assert "\\u000a" not in page.inner_text("#checks ~ section") and "\\x0a" not in page.inner_text("body")
+
+
+def test_readme_markdown_is_rendered_inert():
+    from privacylint.report.html import markdown
+
+    html = markdown("# Title\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n![pixel](http://e.x/p.gif)"
+                    "\n\n[link](javascript:alert(1)) <a href=\"javascript:alert(1)\">x</a>\n\n```html\n<iframe src=\"https://e.x\"></iframe>\n```\n")
+    assert html.startswith("<h3>Title</h3>")
+    assert "<script" not in html and "<img" not in html and "<iframe" not in html and "javascript:alert(1)\"" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and '<pre><code class="language-html">&lt;iframe' in html

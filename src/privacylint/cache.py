@@ -10,14 +10,26 @@ short transactions), and anything wrong with it (corrupt, locked too long, anoth
 malformed entry) is a miss, never a crash. Entries are JSON, never pickle: a cache file must
 not be able to run code. The default place is the user's cache folder, not the repository,
 so a pull request cannot bring its own cache entries.
+
+Every row is sealed: a keyed BLAKE2b MAC over what the row says (its table, its keys and its
+data) with the cache's secret, 32 random bytes in the file `secret` next to the database,
+created 0600 by the first run. A row whose MAC does not verify is a miss, so whoever can write
+the database but not read the secret (another user of a shared cache folder, a database file
+copied or restored without it, a damaged disk) cannot plant facts that hide a tracker, nor a
+malformed row. The secret is used only when it is a regular file of this user's that no one
+else may read; otherwise the run uses no cache. What this cannot stop: someone who can read the
+secret (this user, or whoever supplies the whole folder, secret included) can seal rows, as
+they could replace privacylint itself. So the folder must not come from a pull request.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import sqlite3
+import stat
 import zlib
 from functools import lru_cache
 from importlib import resources
@@ -27,7 +39,9 @@ from privacylint import __version__
 from privacylint.facts import FileFacts, facts_from_data, facts_to_data
 
 _SCHEMA = 2
-_FILE = "facts-v2.sqlite"
+_FILE = "facts-v3.sqlite"  # v3: sealed rows
+_SECRET = "secret"
+_SECRET_SIZE, _MAC_SIZE = 32, 16
 _TIMEOUT = 5.0  # seconds to wait for another run's write lock before giving up on a write
 
 
@@ -99,18 +113,78 @@ def entry_key(content: bytes, url: str) -> str:
     return digest.hexdigest()
 
 
+def secret(folder: Path) -> bytes | None:
+    """The cache's secret, made on first use; None when it cannot be made or trusted."""
+    path = folder / _SECRET
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    if not os.path.lexists(path):
+        fresh = folder / f".{_SECRET}.{os.getpid()}.{os.urandom(4).hex()}"
+        try:
+            fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL | nofollow, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(os.urandom(_SECRET_SIZE))
+            os.link(fresh, path)  # complete or absent, and never over another run's secret
+        except FileExistsError:
+            pass
+        except OSError:
+            return None
+        finally:
+            try:
+                os.unlink(fresh)
+            except OSError:
+                pass
+    try:
+        fd = os.open(path, os.O_RDONLY | nofollow)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode) or (os.name != "nt" and (st.st_uid != os.geteuid() or st.st_mode & 0o077)):
+            return None
+        data = fh.read(_SECRET_SIZE + 1)
+    return data if len(data) == _SECRET_SIZE else None
+
+
+def _mac(key: bytes, parts: tuple, data: bytes = b"") -> bytes | None:
+    """The MAC of a row: its table and keys (strings), then its data. None for a part of the wrong
+    type (a row another program wrote)."""
+    if not isinstance(data, bytes):
+        return None
+    try:
+        head = "\0".join(parts).encode("utf-8", "surrogatepass") + b"\0"
+    except TypeError:  # a key that is not text
+        return None
+    digest = hashlib.blake2b(head, key=key, digest_size=_MAC_SIZE)
+    digest.update(data)
+    return digest.digest()
+
+
+def _unseal(key: bytes, parts: tuple, sealed) -> bytes | None:
+    """A sealed row's data if its MAC verifies, else None."""
+    if not isinstance(sealed, bytes) or len(sealed) < _MAC_SIZE:
+        return None
+    expected = _mac(key, parts, sealed[_MAC_SIZE:])
+    return sealed[_MAC_SIZE:] if expected is not None and hmac.compare_digest(expected, sealed[:_MAC_SIZE]) else None
+
+
 class FactCache:
     """Open once per run in the parent (writes) and once per worker (reads)."""
 
     def __init__(self, folder: str | os.PathLike):
         self.path = Path(folder) / _FILE
         self.db: sqlite3.Connection | None = None
+        self.key = b""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            key = secret(self.path.parent)
+            if key is None:
+                return
+            self.key = key
             self.db = sqlite3.connect(self.path, timeout=_TIMEOUT, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
-            self.db.execute("CREATE TABLE IF NOT EXISTS seen (sig TEXT PRIMARY KEY, key TEXT NOT NULL)")
+            self.db.execute("CREATE TABLE IF NOT EXISTS seen (sig TEXT PRIMARY KEY, key TEXT NOT NULL, "
+                            "mac BLOB NOT NULL)")
             self.db.execute("CREATE TABLE IF NOT EXISTS folded (key TEXT NOT NULL, fold TEXT NOT NULL, data BLOB NOT NULL,"
                             " PRIMARY KEY (key, fold))")
         except (OSError, sqlite3.Error):
@@ -132,7 +206,8 @@ class FactCache:
             return None
         try:
             row = self.db.execute("SELECT data FROM facts WHERE key = ?", (key,)).fetchone()
-            return facts_from_data(json.loads(zlib.decompress(row[0]))) if row else None
+            data = _unseal(self.key, ("facts", key), row[0]) if row else None
+            return facts_from_data(json.loads(zlib.decompress(data))) if data is not None else None
         except sqlite3.DatabaseError:
             self._reset()
         except Exception:  # noqa: BLE001 - a malformed entry of any shape is a miss
@@ -148,22 +223,28 @@ class FactCache:
         try:
             for start in range(0, len(known) if self.db is not None else 0, 500):
                 chunk = known[start:start + 500]
-                found.update((row[0], row[1:]) for row in self.db.execute(
-                    "SELECT seen.sig, seen.key, folded.data, CASE WHEN folded.data IS NULL THEN facts.data END FROM seen "
-                    "LEFT JOIN folded ON folded.key = seen.key AND folded.fold = ? "
+                found.update((row[0], row) for row in self.db.execute(
+                    "SELECT seen.sig, seen.key, seen.mac, folded.data, CASE WHEN folded.data IS NULL THEN facts.data "
+                    "END FROM seen LEFT JOIN folded ON folded.key = seen.key AND folded.fold = ? "
                     "LEFT JOIN facts ON facts.key = seen.key "
                     f"WHERE seen.sig IN ({','.join('?' * len(chunk))})", [fold or "", *chunk]))
         except sqlite3.DatabaseError:
             self._reset()
             return [None] * len(signatures)
-        return [self._decode(*found[s]) if s in found else None for s in signatures]
+        return [self._decode(*found[s], fold or "") if s in found else None for s in signatures]
 
-    @staticmethod
-    def _decode(key: str, folded: bytes | None, raw: bytes | None) -> tuple[FileFacts, set | None, str] | None:
+    def _decode(self, sig: str, key: str, mac: bytes, folded: bytes | None, raw: bytes | None,
+                fold: str) -> tuple[FileFacts, set | None, str] | None:
+        """A hit when every row it comes from verifies; anything else is a miss."""
         try:
+            expected = _mac(self.key, ("seen", sig, key))
+            if expected is None or not isinstance(mac, bytes) or not hmac.compare_digest(expected, mac):
+                return None
+            folded = _unseal(self.key, ("folded", key, fold), folded) if folded is not None else None
             if folded is not None:
                 data = json.loads(zlib.decompress(folded))
                 return facts_from_data(data["f"]), set(map(str, data["o"])), key
+            raw = _unseal(self.key, ("facts", key), raw) if raw is not None else None
             if raw is not None:
                 return facts_from_data(json.loads(zlib.decompress(raw))), None, key
         except Exception:  # noqa: BLE001 - a malformed entry of any shape is a miss
@@ -179,9 +260,10 @@ class FactCache:
         """Store folded facts by (content key, fold key)."""
         if self.db is None or not rows:
             return
+        sealed = [(key, fold, _mac(self.key, ("folded", key, fold), data) + data) for key, fold, data in rows]
         try:
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany("INSERT OR REPLACE INTO folded (key, fold, data) VALUES (?, ?, ?)", rows)
+            self.db.executemany("INSERT OR REPLACE INTO folded (key, fold, data) VALUES (?, ?, ?)", sealed)
             self.db.execute("COMMIT")
         except sqlite3.OperationalError:
             self._rollback()
@@ -198,10 +280,12 @@ class FactCache:
         """Store encoded facts by content key, and stat signatures -> content keys."""
         if self.db is None or not (rows or seen):
             return
+        rows = [(key, _mac(self.key, ("facts", key), data) + data) for key, data in rows]
+        seen = [(sig, key, _mac(self.key, ("seen", sig, key))) for sig, key in seen]
         try:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.executemany("INSERT OR REPLACE INTO facts (key, data) VALUES (?, ?)", rows)
-            self.db.executemany("INSERT OR REPLACE INTO seen (sig, key) VALUES (?, ?)", seen)
+            self.db.executemany("INSERT OR REPLACE INTO seen (sig, key, mac) VALUES (?, ?, ?)", seen)
             self.db.execute("COMMIT")
         except sqlite3.OperationalError:  # locked by another run for too long: this run's entries are skipped
             self._rollback()

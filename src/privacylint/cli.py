@@ -1,4 +1,5 @@
-"""Command line: options in, reports out, exit code back. The only module that prints.
+"""Command line: options in, reports out, exit code back. It writes through cli_common (shared with
+`privacylint init`, init_cli.py), whose functions are the only ones that print.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings; 2 usage, policy or internal error;
 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), workers stopped with it.
@@ -12,27 +13,35 @@ import os
 import signal
 import sys
 import threading
-from pathlib import Path
 
 from privacylint import __version__
+from privacylint.cli_common import (
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_TERMINATED,
+    Parser,
+    UsageError,
+    check_sites,
+    err,
+    out,
+    rules_path,
+    write_file,
+)
 from privacylint.model import DEFAULT_MAX_FILE_SIZE, SEVERITIES, SEVERITY_RANK
+from privacylint.printable import printable
 from privacylint.report import FORMAT_NAMES, FORMATS, render
 
 # The pipeline (lxml, the catalogue, ruamel, Playwright, requests) is imported when a command needs it:
 # `--version` and `--help` stay instant.
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # the curated catalogue is under the project's licence; the third-party-web table under MIT
 CATALOGUE_LICENSE = "Apache-2.0 AND MIT"
-EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells report them
-
-
-class UsageError(Exception):
-    pass
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="privacylint",
         description="Check a built website against what its privacy statement (rules.yaml) declares.",
         epilog="Draft rules.yaml from a build: privacylint init SITE (see privacylint init --help). "
@@ -100,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     _safe_streams()
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["init"]:
-        from privacylint.init_cli import init_parser, run_init
+        from privacylint.init_cli import init_parser, run_init  # imports cli_common, never this module
 
         command, parser, argv = run_init, init_parser(), argv[1:]
     else:
@@ -113,26 +122,26 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return command(args)
     except KeyboardInterrupt:
-        _err("privacylint: interrupted")
+        err("privacylint: interrupted")
         return EXIT_INTERRUPTED
     except Terminated:
-        _err("privacylint: terminated")
+        err("privacylint: terminated")
         return EXIT_TERMINATED
-    except UsageError as err:
-        _err(f"privacylint: {err}")
-    except _policy_error() as err:
-        _err(str(err))
-        count = len(err.issues)
-        _err(f"privacylint: {count} problem{'s' if count != 1 else ''} in the rules file {err.path}; nothing was "
-             "checked.")
+    except UsageError as error:
+        err(f"privacylint: {printable(str(error))}")
+    except _policy_error() as error:
+        err(str(error))  # one positioned line per problem, each made printable by PolicyError
+        count = len(error.issues)
+        err(f"privacylint: {count} problem{'s' if count != 1 else ''} in the rules file {printable(error.path)}; "
+            "nothing was checked.")
         if getattr(args, "rules", None) is None:
-            _err(f"privacylint: {err.path} was found by searching upward from {os.getcwd()}; if it belongs to "
-                 "another tool, give privacylint's own with --rules FILE.")
-    except Exception as err:  # noqa: BLE001 - the promise is: no traceback, exit 2
+            err(f"privacylint: {printable(error.path)} was found by searching upward from {printable(os.getcwd())}; "
+                "if it belongs to another tool, give privacylint's own with --rules FILE.")
+    except Exception as error:  # noqa: BLE001 - the promise is: no traceback, exit 2
         if os.environ.get("PRIVACYLINT_DEBUG"):
             raise
-        _err(f"privacylint: internal error: {type(err).__name__}: {err}. Please report this "
-             "(PRIVACYLINT_DEBUG=1 shows the traceback).")
+        err(f"privacylint: internal error: {type(error).__name__}: {printable(str(error))}. Please report this "
+            "(PRIVACYLINT_DEBUG=1 shows the traceback).")
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
@@ -168,24 +177,24 @@ def _main(args: argparse.Namespace) -> int:
 
     formats = _formats(args.format)
     if args.explain:
-        return _print(explain(args.explain))
+        return out(explain(args.explain))
     if args.list_checks:
-        return _print(list_checks(dict(formats).get(None, "text")))
+        return out(list_checks(dict(formats).get(None, "text")))
     if args.list_vendors:
-        return _print(list_vendors(dict(formats).get(None, "text")))
+        return out(list_vendors(dict(formats).get(None, "text")))
     if not args.paths:
         raise UsageError("give the built site to check, e.g. `privacylint _site` (build the site first)")
     urls = [p for p in args.paths if p.startswith(("http://", "https://"))]
     if urls and len(urls) != len(args.paths) or len(urls) > 1:
         raise UsageError("give one URL, or built site directories, not both")
     if not urls:
-        _check_sites(args.paths)
+        check_sites(args.paths)
     _check_configs(args.config)
     if (args.jobs is not None and args.jobs < 1) or args.max_file_size < 1:
         raise UsageError("--jobs and --max-file-size must be positive")
     if args.source and not os.path.isdir(args.source):
         raise UsageError(f"--source {args.source} is not a directory")
-    policy = load_policy(_rules_path(args.rules), frozenset(SPECS))
+    policy = load_policy(rules_path(args.rules), frozenset(SPECS))
     _warn_if_published(policy.path, args.paths)
     cache_dir = None if args.no_cache else str(args.cache_dir or default_cache_dir())
     options = Options(enabled=_enabled(args.select, args.ignore), jobs=args.jobs, max_file_size=args.max_file_size,
@@ -195,24 +204,25 @@ def _main(args: argparse.Namespace) -> int:
 
     try:
         result = _run_url(urls[0], policy, options, args) if urls else run(args.paths, policy, options)
-    except BrowserError as err:
-        raise UsageError(str(err)) from None
-    for note in result.notes:
-        _err(f"privacylint: {note}")
+    except BrowserError as error:
+        raise UsageError(str(error)) from None
+    for note in result.notes:  # what the browser or the crawl could not do: site text, one line each
+        err(f"privacylint: {printable(note)}")
     if args.write_baseline:
-        _write(args.write_baseline, baseline.render(result))
-        _err(f"privacylint: wrote {len(baseline.current(result))} findings to the baseline {args.write_baseline}")
+        write_file(args.write_baseline, baseline.render(result))
+        err(f"privacylint: wrote {len(baseline.current(result))} findings to the baseline "
+            f"{printable(args.write_baseline)}")
         return EXIT_OK
     for target, name in formats:
         text = render(name, result, args.quiet)
         if target is None:
-            _print(text)
+            out(text, commands=name == "github")
         else:
-            _write(target, text)
+            write_file(target, text, commands=name == "github")
     if all(target is not None for target, _ in formats):  # every report went to a file: say how it went
         from privacylint.report.common import summary
 
-        _err(f"privacylint: {summary(result)}")
+        err(f"privacylint: {printable(summary(result))}")
     threshold = SEVERITY_RANK[args.fail_on]
     failed = any(SEVERITY_RANK[f.severity] >= threshold for f in result.findings)
     return EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
@@ -227,8 +237,8 @@ def _run_url(url: str, policy, options, args: argparse.Namespace):
     limits = CrawlLimits(max_pages=args.max_pages, max_seconds=args.max_seconds, delay=args.crawl_delay)
     try:
         return check_url(url, policy, options, limits)
-    except CrawlError as err:
-        raise UsageError(str(err)) from None
+    except CrawlError as error:
+        raise UsageError(str(error)) from None
 
 
 def _browser_options(args: argparse.Namespace):
@@ -244,17 +254,6 @@ def _browser_options(args: argparse.Namespace):
     return BrowserOptions(pages=args.browser_pages, live=args.browser_live)
 
 
-def _check_sites(paths: list[str]) -> None:
-    from privacylint.buildcheck import not_a_build
-
-    for path in paths:
-        if not os.path.isdir(path):
-            raise UsageError(f"{path} is not a directory; give the built site (build it first)")
-        why = not_a_build(path)
-        if why:
-            raise UsageError(why)
-
-
 def _warn_if_published(policy_path: str, sites: list[str]) -> None:
     """rules.yaml copied into the build (Jekyll copies every file it does not exclude) is
     published with the site: say so, and how to stop it."""
@@ -262,7 +261,7 @@ def _warn_if_published(policy_path: str, sites: list[str]) -> None:
     for site in sites:
         copy = os.path.join(site, name)
         if os.path.isfile(copy):
-            _err(f"privacylint: warning: {copy} is in the built site, so the policy file is published with it. "
+            err(f"privacylint: warning: {printable(copy)} is in the built site, so the policy file is published with it. "
                  f"Jekyll copies every file it does not exclude: add `exclude: [{name}]` to _config.yml.")
 
 
@@ -290,13 +289,6 @@ def _baseline(path: str | None):
         return baseline.load(path)
     except baseline.BaselineError as err:
         raise UsageError(str(err)) from None
-
-
-def _write(target: str, text: str) -> None:
-    try:
-        Path(target).write_text(text, encoding="utf-8")
-    except OSError as err:
-        raise UsageError(f"cannot write {target}: {err.strerror or err}") from None
 
 
 def _formats(specs: list[str]) -> list[tuple[str | None, str]]:
@@ -335,22 +327,6 @@ def _enabled(select: str | None, ignore: str | None) -> frozenset[str]:
         raise UsageError(f"--select {select or '(all)'} --ignore {ignore} leaves no check to run; "
                          "a run that checks nothing would pass anything")
     return frozenset(enabled)
-
-
-def _rules_path(given: str | None) -> str:
-    if given:
-        if os.path.isdir(given):
-            raise UsageError(f"--rules {given} is a directory; give the rules file (e.g. {os.path.join(given, 'rules.yaml')})")
-        if not os.path.isfile(given):
-            raise UsageError(f"--rules {given} does not exist")
-        return given
-    cwd = Path.cwd()
-    for folder in (cwd, *cwd.parents):
-        candidate = folder / "rules.yaml"
-        if candidate.is_file():
-            return os.path.relpath(candidate, cwd)
-    raise UsageError(f"no rules.yaml in {cwd} or any folder above it; write one (see the README) "
-                     "or pass --rules FILE")
 
 
 def explain(check: str) -> str:
@@ -403,15 +379,3 @@ def list_vendors(fmt: str) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     return "".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[4] + "\n" for row in rows)
 
-
-def _print(text: str) -> int:
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:  # `privacylint _site | head`: the reader left; the exit code still holds
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return EXIT_OK
-
-
-def _err(message: str) -> None:
-    print(message, file=sys.stderr)

@@ -7,6 +7,14 @@ declared, with the catalogue's purpose and consent class; the draft is linted ag
 declares everything it can (a declared vendor brings its cookies). What a policy cannot make true
 (an ungated tracker, a statement that does not name a collector, a missing link or contact) is
 left for `privacylint SITE` to report, and the comments say which entries those are.
+
+Site text is data in the draft, never syntax. A cookie or storage key the site's code writes is
+written as a glob that matches only itself (`*` as `[*]`, `?` as `[?]`, `[` as `[[]`, leading or trailing whitespace in
+brackets); a value that holds a character printable.safe_output would escape is double-quoted, so
+the escape it gets on the way out is a YAML escape and the file holds the site's exact string;
+comments are printable. An entry rules.yaml cannot hold (a host that is an IPv6 address or has
+a `*`, a name over the loader's limits) is left out, named in a comment, and reported by the lint
+that follows as what it is.
 """
 
 from __future__ import annotations
@@ -15,18 +23,21 @@ import difflib
 import fnmatch
 import io
 import os
+import re
 import tempfile
 import textwrap
 from dataclasses import dataclass, field
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from privacylint.checks import CHECK_IDS
 from privacylint.engine import Options, run
 from privacylint.model import Result
-from privacylint.policy import load_policy
-from privacylint.sitefacts import SiteClues
+from privacylint.policy import PolicyError, load_policy
+from privacylint.printable import printable
+from privacylint.sitefacts import SiteClues, absolute
 from privacylint.vendors import catalogue
 
 DECLARED_BY_INIT = ("PL101", "PL201", "PL305")  # what a drafted policy makes true
@@ -59,6 +70,8 @@ class Draft:
 
 def draft(root: str, url: str | None, statement: str | None, options: Options) -> Draft:
     clues = SiteClues(root)
+    if url and not absolute(url):
+        raise DraftError(f"--url {url} is not an http(s) URL with a host")
     url = url or clues.site_url()
     if not url:
         raise DraftError(f"cannot tell the site's URL from the build in {root} (no canonical link, og:url, "
@@ -77,13 +90,12 @@ def draft(root: str, url: str | None, statement: str | None, options: Options) -
         mapper = SourceMap(options.source, exclude=[root])
     entries = _Entries(root, url, page, contact, names, mapper)
     for _ in range(_ROUNDS):
-        result = run([root], _load(entries.render()), options)
+        result = run([root], entries.policy()[1], options)
         if not entries.learn(result):
             break
     else:  # still growing after the last round: the run must be of what is written
-        result = run([root], _load(entries.render()), options)
-    text = entries.render(result)  # the same entries, with comments from their run
-    _load(text)  # valid rules.yaml v1 by construction: the loader reads it before it is written
+        result = run([root], entries.policy()[1], options)
+    text, _ = entries.policy(result)  # the same entries, with comments from their run, read by the loader
     return Draft(text, result, entries)
 
 
@@ -94,6 +106,18 @@ def _load(text: str):
         with open(path, "w", encoding="utf-8") as fh:
             fh.write(text)
         return load_policy(path, CHECK_IDS)
+
+
+def literal_glob(name: str) -> str:
+    """A cookie-name glob (fnmatch, as policy.py matches) that matches `name` and nothing else; the
+    whitespace the loader strips from either end is kept inside brackets."""
+    return re.sub(r"[*?\[]|^\s+|\s+$", lambda m: "".join(f"[{c}]" for c in m.group()), name)
+
+
+def _value(text: str) -> str:
+    """Site text as a YAML value: double-quoted when anything in it is escaped on the way out (a
+    control or bidi character, `##[`, `::` that folding could put at a line start)."""
+    return DoubleQuotedScalarString(text) if printable(text) != text or "::" in text else text
 
 
 class _Entries:
@@ -107,6 +131,7 @@ class _Entries:
         self.sites: dict[str, set[str]] = {}  # vendor id or site -> the sites it was seen at
         self.cookies: dict[tuple[str, str], dict] = {}  # (storage, name) -> inventory entry
         self.gates: list[str] = []
+        self.refused: dict[tuple[str, str], str] = {}  # ("collectors" | storage, key) -> why rules.yaml cannot hold it
 
     def learn(self, result: Result) -> bool:
         """Take in what `result` saw; True when the draft grew."""
@@ -119,20 +144,56 @@ class _Entries:
                 self.cookies.setdefault((cookie.storage, cookie.name), {
                     "name": cookie.name, "storage": cookie.storage, "writers": [manager.id], "first": None})
         for c in inventory.get("collectors", []):
-            self.collectors.setdefault(c["vendor"] or c["site"], c)
-            self.sites.setdefault(c["vendor"] or c["site"], set()).add(c["site"])
+            if ("collectors", c["vendor"] or c["site"]) not in self.refused:
+                self.collectors.setdefault(c["vendor"] or c["site"], c)
+                self.sites.setdefault(c["vendor"] or c["site"], set()).add(c["site"])
         for c in inventory.get("cookies", []):
-            if c["name"]:
+            if c["name"] and (c["storage"], c["name"]) not in self.refused:
                 self.cookies.setdefault((c["storage"], c["name"]), c)
         return (len(self.collectors), len(self.cookies)) != before
+
+    def policy(self, result: Result | None = None):
+        """(text, policy) of the draft as privacylint's own loader reads it. An entry the loader
+        refuses is left out (and named in a comment); anything else it refuses is a DraftError."""
+        while True:
+            text = self.render(result)
+            try:
+                return text, _load(text)
+            except PolicyError as err:
+                if not self._refuse(text, err.issues):
+                    raise DraftError("the drafted rules.yaml is not valid (please report this): "
+                                     + "; ".join(f"{line}:{col}: {printable(msg)}" for line, col, msg in err.issues))
+
+    def _refuse(self, text: str, issues: list[tuple[int, int, str]]) -> bool:
+        """Leave out the collectors and cookies at the lines of `issues`, and a contact the loader
+        refuses; False when an issue is elsewhere (the draft itself is wrong)."""
+        doc = _yaml().load(text)
+        sections = {"collectors": sorted(self.collectors), "cookies": sorted(self.cookies)}
+        refused = False
+        for line, _, message in issues:
+            if self.contact and "contact" in doc["statement"] and doc["statement"].lc.value("contact")[0] == line - 1:
+                self.contact, refused = None, True
+                continue
+            found = _entry_at(doc, sections, line - 1)
+            if found is None:
+                return False
+            section, key = found
+            if section == "collectors":
+                self.collectors.pop(key, None)
+                self.refused[("collectors", key)] = message
+            else:
+                self.cookies.pop(key, None)
+                self.refused[key] = message
+            refused = True
+        return refused
 
     def render(self, result: Result | None = None) -> str:
         doc = CommentedMap()
         doc["version"] = 1
-        doc["site"] = CommentedMap(url=self.url)
-        statement = CommentedMap(page=self.page, linked_from="homepage")
+        doc["site"] = CommentedMap(url=_value(self.url))
+        statement = CommentedMap(page=_value(self.page), linked_from="homepage")
         if self.contact:
-            statement["contact"] = self.contact
+            statement["contact"] = _value(self.contact)
         doc["statement"] = statement
         if self.gates:
             doc["consent"] = CommentedMap(gates=CommentedSeq(self.gates))
@@ -142,19 +203,25 @@ class _Entries:
         doc["cookies"] = CommentedSeq(self.cookie(entry) for _, entry in sorted(self.cookies.items()))
         doc["links"] = CommentedMap(outbound="allow")
         _comment_top(doc, self, result)
+        for section in ("collectors", "cookies"):
+            left_out = sorted(f"{_short(key[1])} ({why})" for key, why in self.refused.items()
+                              if (key[0] == "collectors") == (section == "collectors"))
+            if left_out:
+                doc.yaml_set_comment_before_after_key(section, before=_wrap(
+                    f"Left out, as rules.yaml cannot hold them (privacylint SITE reports them): {'; '.join(left_out)}"))
         return _dump(doc)
 
     def collector(self, key: str, entry: dict, unnamed: set[str]) -> CommentedMap:
         vendor = catalogue().vendors.get(entry["vendor"]) if entry["vendor"] else None
         item = CommentedMap()
         named = None if vendor else entry.get("third_party_web")
-        item["name"] = named["name"] if named else self._name(vendor, entry["site"])
+        item["name"] = _value(named["name"] if named else self._name(vendor, entry["site"]))
         if vendor:
             item["vendor"] = vendor.id
         else:
-            item["hosts"] = CommentedSeq([entry["site"]])
+            item["hosts"] = CommentedSeq([_value(entry["site"])])
         item["purpose"] = (_PURPOSE.get(vendor.category, vendor.category) if vendor else
-                           f"REVIEW: say what it does (third-party-web: {named['category']})" if named else
+                           _value(f"REVIEW: say what it does (third-party-web: {named['category']})") if named else
                            "REVIEW: say what it does")
         item["consent"] = vendor.consent if vendor else "required"
         if vendor and vendor.tag_manager:
@@ -176,7 +243,8 @@ class _Entries:
     def cookie(self, entry: dict) -> CommentedMap:
         writers = entry.get("writers", [])
         vendors = [catalogue().vendors[w] for w in writers if w in catalogue().vendors]
-        item = CommentedMap(name=entry["name"])
+        name = entry["name"] if vendors or writers != ["site code"] else literal_glob(entry["name"])  # catalogue: globs
+        item = CommentedMap(name=_value(name))
         if entry["storage"] != "cookie":
             item["storage"] = entry["storage"]
         if vendors:
@@ -255,7 +323,28 @@ def _list(doc: CommentedMap, key: str) -> CommentedSeq:
 
 
 def _wrap(text: str) -> str:
-    return "\n".join(textwrap.wrap(text, 96, break_long_words=False, break_on_hyphens=False))
+    """A comment: printable (a line separator in a file name would end it), wrapped."""
+    return "\n".join(textwrap.wrap(printable(text), 96, break_long_words=False, break_on_hyphens=False))
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _entry_at(doc: CommentedMap, sections: dict[str, list], line: int) -> tuple[str, object] | None:
+    """(section, key in `sections`) of the collector or cookie item of `doc` at `line` (0-based)."""
+    keys = list(doc)
+    for name, order in sections.items():
+        items = doc.get(name) or []
+        if not items:
+            continue
+        following = keys[keys.index(name) + 1:]
+        end = doc.lc.key(following[0])[0] if following else float("inf")
+        starts = [items.lc.item(i)[0] for i in range(len(items))] + [end]
+        for i in range(len(items)):
+            if starts[i] <= line < starts[i + 1]:
+                return name, order[i]
+    return None
 
 
 def _evidence(entry: dict, said: str, where) -> str:

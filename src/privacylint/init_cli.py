@@ -1,16 +1,27 @@
 """`privacylint init SITE`: the command line of the drafting command (draft.py does the work).
-Same exit codes as the main command; errors are cli.UsageError."""
+Same exit codes as the main command; errors are cli_common.UsageError."""
 
 from __future__ import annotations
 
 import argparse
 import os
 
-from privacylint.cli import EXIT_FINDINGS, EXIT_OK, UsageError, _check_sites, _err, _print, _rules_path, _write
+from privacylint.cli_common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    Parser,
+    UsageError,
+    check_sites,
+    err,
+    out,
+    rules_path,
+    write_file,
+)
+from privacylint.printable import printable
 
 
 def init_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="privacylint init",
         description="Draft rules.yaml from what the built site does and what its statement says; each entry "
                     "is commented with its evidence. With --diff, show how an existing rules.yaml differs.",
@@ -37,8 +48,8 @@ def run_init(args: argparse.Namespace) -> int:
     from privacylint.engine import Options
     from privacylint.report.common import groups
 
-    _check_sites([args.site])
-    if args.output and os.path.exists(args.output) and not args.force and not args.diff:
+    check_sites([args.site])
+    if args.output and os.path.lexists(args.output) and not args.force and not args.diff:
         raise UsageError(f"{args.output} exists; privacylint init never overwrites it without --force "
                          "(or compare with it: privacylint init SITE --diff --rules FILE)")
     if args.source and not os.path.isdir(args.source):
@@ -47,20 +58,20 @@ def run_init(args: argparse.Namespace) -> int:
                       cache_dir=None if args.no_cache else str(default_cache_dir()))
     try:
         drafted = draft(args.site, args.url, args.statement, options)
-    except DraftError as err:
-        raise UsageError(str(err)) from None
+    except DraftError as error:
+        raise UsageError(str(error)) from None
     if args.diff:
-        changes = diff(_rules_path(args.rules), drafted, args.site, options)
-        _print(changes)
+        changes = diff(rules_path(args.rules), drafted, args.site, options)
+        out(changes)
         return EXIT_FINDINGS if changes else EXIT_OK
     if args.output:
-        _write(args.output, drafted.text)
+        write_file(args.output, drafted.text)
     else:
-        _print(drafted.text)
+        out(drafted.text)
     remaining = len(groups(drafted.remaining.findings))
-    _err(f"privacylint init: drafted {drafted.collectors} collector{'s' if drafted.collectors != 1 else ''}, "
-         f"{drafted.cookies} cookie{'s' if drafted.cookies != 1 else ''}"
-         + (f"; {remaining} problem{'s' if remaining != 1 else ''} remain that rules.yaml cannot fix: run "
-            f"privacylint {args.site}" + (f" --rules {args.output}" if args.output else "") if remaining else
-            "; nothing else to fix") + ".")
+    rerun = f"privacylint {printable(args.site)}" + (f" --rules {printable(args.output)}" if args.output else "")
+    err(f"privacylint init: drafted {drafted.collectors} collector{'s' if drafted.collectors != 1 else ''}, "
+        f"{drafted.cookies} cookie{'s' if drafted.cookies != 1 else ''}"
+        + (f"; {remaining} problem{'s' if remaining != 1 else ''} remain that rules.yaml cannot fix: run {rerun}"
+           if remaining else "; nothing else to fix") + ".")
     return EXIT_OK

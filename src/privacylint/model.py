@@ -35,7 +35,7 @@ class Finding:
     def fingerprint(self) -> str:
         """Identity that survives line shifts: one finding per check, file and subject."""
         key = "\0".join((self.check, self.path, self.subject))
-        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]  # a lone surrogate hashes too
 
     @property
     def group(self) -> str:

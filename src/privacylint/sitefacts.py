@@ -6,7 +6,12 @@ and the statement's contact address. Read from a handful of files, not the whole
 - The statement: a link on the homepage whose text or path says so, in the words of
   STATEMENT_WORDS (first in document order, footers included); else a page of the build whose
   path says so (the shortest). Only pages that exist in the build count.
-- The contact: the first mailto: link on the statement page.
+- The contact: the first mailto: link on the statement page whose address has the shape
+  rules.yaml accepts (one address, no space, a dot in its domain); a malformed one is skipped.
+
+URLs are read by the WHATWG parser (as the policy loader and browsers read them) and written in
+its canonical form, so a malformed canonical link (`https://[1::2::3]/`) is no URL, and the next
+source is tried.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from privacylint.decode import decode
+from privacylint.domains import parse_url
 from privacylint.extract.html import parse_html
 from privacylint.extract.urls import resolve
 
@@ -23,8 +29,9 @@ from privacylint.extract.urls import resolve
 # Italian, Dutch). Documented in the README ("privacylint init").
 STATEMENT_WORDS = re.compile(
     r"privacy|data[\s_-]*protection|datenschutz|confidentialit|vie[\s_-]*priv|privacidad|privacidade|"
-    r"protecci[oó]n[\s_-]*de[\s_-]*datos|informativa|privacybeleid", re.I)
+    r"protecci[oó]n[\s_-]*de[\s_-]*datos|informativa|privacybeleid", re.IGNORECASE)
 _MAX_READ = 4 * 1024 * 1024
+_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # statement.contact's shape (policy.py)
 
 
 class SiteClues:
@@ -55,7 +62,7 @@ class SiteClues:
             return None
         for href in home.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href"
                                "|//meta[@property='og:url']/@content"):
-            url = _absolute(href)
+            url = absolute(href)
             if url:
                 return re.sub(r"index\.html?$", "", url)
         return None
@@ -67,7 +74,7 @@ class SiteClues:
         except OSError:
             return None
         for loc in locs:
-            url = _absolute(loc.decode("utf-8", "replace"))
+            url = absolute(loc.decode("utf-8", "replace"))
             if url:
                 root = self._root_of(url)
                 if root:
@@ -98,7 +105,7 @@ class SiteClues:
         if home is None:
             return None
         for href in home.xpath("//link[@rel='alternate'][contains(@type, 'xml')]/@href"):
-            url = _absolute(href)
+            url = absolute(href)
             if url:
                 parts = urlsplit(url)
                 return f"{parts.scheme}://{parts.netloc}/"
@@ -124,7 +131,10 @@ class SiteClues:
 
     def _page_path(self, url: str, site_url: str) -> str | None:
         """The URL path on site.url of a link into the build, or None when it leaves it."""
-        target, base = urlsplit(url), urlsplit(site_url)
+        try:
+            target, base = urlsplit(url), urlsplit(site_url)
+        except ValueError:  # urllib refuses some hosts the WHATWG parser canonicalises
+            return None
         if (target.scheme, target.netloc) != (base.scheme, base.netloc) or not target.path.startswith(base.path):
             return None
         rest = unquote(target.path[len(base.path):])
@@ -156,7 +166,7 @@ class SiteClues:
             return None
         for href in tree.xpath("//a[starts-with(normalize-space(@href), 'mailto:')]/@href"):
             address = unquote(href.strip()[len("mailto:"):].split("?")[0]).strip()
-            if "@" in address:
+            if _ADDRESS.fullmatch(address) and address.isprintable():
                 return address
         return None
 
@@ -173,9 +183,10 @@ class SiteClues:
             return None
 
 
-def _absolute(url: str) -> str | None:
-    url = (url or "").strip()
-    parts = urlsplit(url)
-    if parts.scheme in ("http", "https") and parts.netloc:
-        return f"{parts.scheme}://{parts.netloc}{parts.path or '/'}"
-    return None
+def absolute(url: str) -> str | None:
+    """`url` as scheme, host and path in the WHATWG canonical form, or None unless it is an
+    absolute http(s) URL with a host."""
+    parsed = parse_url((url or "").strip())
+    if parsed is None or parsed.protocol not in ("http:", "https:") or not parsed.hostname:
+        return None
+    return f"{parsed.protocol}//{parsed.host}{parsed.pathname or '/'}"

@@ -6,7 +6,7 @@ import os
 
 from privacylint.decode import decode, decode_utf8, is_binary
 from privacylint.extract.css import css_facts
-from privacylint.extract.html import extract_page
+from privacylint.extract.html import extract_page, fragment_facts
 from privacylint.extract.js import is_data, js_facts
 from privacylint.extract.source import Source
 from privacylint.facts import JS_LITERAL, FileFacts, Problem
@@ -105,7 +105,7 @@ def vendored(path: str, text: str) -> tuple[bool, bool]:
 
 
 def _extract_script(text: str, url: str, facts: FileFacts) -> None:
-    found = js_facts(text, url, Source(text).position)
+    found = js_facts(text, url, Source(text).position, markup=fragment_facts)
     library, manager = vendored(facts.path, text)
     if manager:
         found.requests, found.writes, found.markers = [], [], []

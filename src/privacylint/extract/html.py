@@ -70,11 +70,21 @@ def visible_text(data: bytes) -> str:
     return " ".join(" ".join(words).split()).lower()
 
 
-def fragment_facts(markup: str, base: str) -> FileFacts:
-    """The facts of an HTML fragment (written by a script), read as a page at `base`."""
-    facts = FileFacts("", "page")
-    extract_page(markup, base, facts)
-    return facts
+_FRAGMENT_DEPTH = [0]  # HTML written by a script written by a script...: a few levels are read
+
+
+def fragment_facts(markup: str, base: str) -> FileFacts | None:
+    """The facts of an HTML fragment (written by a script), read as a page at `base`; None
+    beyond a few levels of markup written by scripts inside written markup."""
+    if _FRAGMENT_DEPTH[0] >= 4:
+        return None
+    _FRAGMENT_DEPTH[0] += 1
+    try:
+        facts = FileFacts("", "page")
+        extract_page(markup, base, facts)
+        return facts
+    finally:
+        _FRAGMENT_DEPTH[0] -= 1
 
 
 def extract_page(text: str, url: str, facts: FileFacts, utf8: bytes | None = None) -> None:
@@ -371,7 +381,8 @@ class _PageWalker:
             self.facts.links.append(Link(url, kind, line, column, self.referrer))
 
     def _js(self, js: str, start: int, gate: str | None = None) -> None:
-        found = js_facts(js, self.base, lambda off: self.source.position(start + off), self.noscript > 0, gate)
+        found = js_facts(js, self.base, lambda off: self.source.position(start + off), self.noscript > 0, gate,
+                         fragment_facts)
         self.facts.add_js(found)
 
     def _css(self, css: str, start: int) -> None:

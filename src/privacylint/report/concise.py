@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from privacylint.model import Result
-from privacylint.printable import line_start, printable
+from privacylint.printable import printable
 from privacylint.report.common import by_primary
 
 
@@ -12,6 +12,6 @@ def render(result: Result) -> str:
     for f in by_primary(result.findings):
         where = f.primary
         position = ":".join(str(n) for n in (where.line, where.column) if n)
-        lines.append(f"{line_start(where.path)}:{position + ':' if position else ''} {f.check} [{f.severity}] "
+        lines.append(f"{printable(where.path)}:{position + ':' if position else ''} {f.check} [{f.severity}] "
                      f"{printable(f.message)}")
     return "".join(line + "\n" for line in lines)

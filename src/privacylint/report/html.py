@@ -6,10 +6,15 @@ then the problems, one per root cause with its pages and its fix, each linked to
 documentation at the end of the file. Nothing is fetched: inline CSS, no script, no font, no
 image, and a Content-Security-Policy that forbids any request should site text ever smuggle
 markup in (all site text is escaped).
+
+Each check's documentation is its README rendered by markdown-it-py (CommonMark and tables) with
+raw HTML off, so a README's `<script>` is text, and images off, so it cannot ask for one; its
+headings sit under the report's own.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape as _escape
 
 from privacylint import __version__
@@ -32,6 +37,7 @@ th{background:#f4f4f4}td.n{text-align:right}
 .finding.error{border-color:#c62828}.finding.warning{border-color:#ef6c00}.finding.note{border-color:#1565c0}
 .sev{font-weight:600;text-transform:uppercase;font-size:.8rem}
 code,pre{font:13px/1.4 ui-monospace,monospace}pre{white-space:pre-wrap;background:#f6f6f6;padding:.6rem}
+section.doc{border-top:1px solid #e3e3e3;margin-top:1.5rem}section.doc h3{font-size:1.25rem}
 .no{color:#c62828;font-weight:600}
 """
 _CSP = "default-src 'none'; style-src 'unsafe-inline'"
@@ -44,10 +50,10 @@ def escape(text: str) -> str:
 
 def render(result: Result) -> str:
     found = groups(result.findings)
-    parts = [f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-             f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
-             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-             f"<title>privacylint report</title><style>{_CSS}</style></head><body>",
+    parts = [(f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+              f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
+              f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+              f"<title>privacylint report</title><style>{_CSS}</style></head><body>"),
              f"<h1>privacylint report</h1><p id=\"summary\">{escape(summary(result))}</p>"]
     parts += _inventory(result)
     parts.append(f'<h2 id="problems">Problems ({len(found):,})</h2>')
@@ -111,6 +117,24 @@ def _check_docs(check_ids: list[str]) -> list[str]:
         return []
     out = ['<h2 id="checks">The checks, and how to fix what they find</h2>']
     for cid in check_ids:
-        out.append(f'<section id="{cid}"><h3>{cid}</h3><pre>{escape(readme(cid)) or "See privacylint --explain."}'
-                   "</pre></section>")
+        doc = readme(cid)
+        body = markdown(doc) if doc else f"<h3>{cid}</h3><p>See <code>privacylint --explain {cid}</code>.</p>"
+        out.append(f'<section class="doc" id="{cid}">\n{body}</section>')
     return out
+
+
+@lru_cache(maxsize=1)
+def _markdown_it():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
+
+
+def markdown(text: str, shift: int = 2) -> str:
+    """A README as HTML: raw HTML in it is text, images are not rendered, `# h` becomes <h3>."""
+    md = _markdown_it()
+    tokens = md.parse(text)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
+    return md.renderer.render(tokens, md.options, {})

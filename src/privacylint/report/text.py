@@ -8,7 +8,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from privacylint.model import Result
-from privacylint.printable import line_start, printable
+from privacylint.printable import printable
 from privacylint.report.common import Group, groups, pages_of, shown_path, spread, summary
 from privacylint.report.tables import COOKIE_COLUMNS, PARTY_COLUMNS, cookie_rows, party_rows
 
@@ -16,11 +16,11 @@ from privacylint.report.tables import COOKIE_COLUMNS, PARTY_COLUMNS, cookie_rows
 def render(result: Result, quiet: bool = False) -> str:
     out = [] if quiet else _inventory(result)
     for path, entries in groupby(groups(result.findings), key=lambda g: g.first.primary.path):
-        out.append(line_start(shown_path(path)))
+        out.append(printable(shown_path(path)))
         for group in entries:
             out += _entry(group)
         out.append("")
-    out.append(summary(result))
+    out.append(printable(summary(result)))
     return "\n".join(out) + "\n"
 
 

@@ -159,9 +159,12 @@ class JsFacts:
     mentions: tuple[str, ...] = ()
 
 
-def js_facts(js: str, base: str, position, noscript: bool = False, gate: str | None = None) -> JsFacts:
+def js_facts(js: str, base: str, position, noscript: bool = False, gate: str | None = None,
+             markup=None) -> JsFacts:
     """Facts of a script; `position` maps an offset in `js` to (line, column). `gate` is the consent
-    manager holding back the whole script (its markup), if any."""
+    manager holding back the whole script (its markup), if any. `markup(html, base)` reads the
+    HTML the script writes (extract.html.fragment_facts; passed in, so that reading JavaScript
+    needs nothing of reading HTML)."""
     r = extract_js(js)
     requests = []
     for req in r.requests:
@@ -177,25 +180,16 @@ def js_facts(js: str, base: str, position, noscript: bool = False, gate: str | N
     defaults = [ConsentDefault(*position(offset), denied) for offset, denied in r.consent_defaults]
     config = [(s.manager, s.name, s.state, *position(s.offset)) for s in r.config]
     found = JsFacts(requests, writes, markers, defaults, r.implied, config, r.mentions)
-    for offset, markup in r.fragments:
-        _add_fragment(found, markup, base, position(offset), noscript, gate or r.gate_at(offset))
+    for offset, written in r.fragments if markup is not None else ():
+        _add_fragment(found, markup(written, base), position(offset), noscript, gate or r.gate_at(offset))
     return found
 
 
-_FRAGMENT_DEPTH = [0]  # HTML written by a script written by a script...: a few levels are read
-
-
-def _add_fragment(found: JsFacts, markup: str, base: str, where: tuple, noscript: bool, gate: str | None) -> None:
-    """What HTML written by the script loads, at the place the script writes it."""
-    from privacylint.extract.html import fragment_facts
-
-    if _FRAGMENT_DEPTH[0] >= 4:
+def _add_fragment(found: JsFacts, facts, where: tuple, noscript: bool, gate: str | None) -> None:
+    """What HTML written by the script loads (`facts`, a FileFacts or None), at the place the
+    script writes it."""
+    if facts is None:
         return
-    _FRAGMENT_DEPTH[0] += 1
-    try:
-        facts = fragment_facts(markup, base)
-    finally:
-        _FRAGMENT_DEPTH[0] -= 1
     line, column = where
     found.requests += [r._replace(line=line, column=column, noscript=noscript or r.noscript, gate=r.gate or gate,
                                   kind=f"{r.kind} (written by script)") for r in facts.requests]
