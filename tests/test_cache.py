@@ -156,12 +156,12 @@ def test_cached_facts_serve_any_policy(tmp_path):
 
 
 def test_an_unchanged_rerun_takes_folded_facts_and_folds_nothing(site, tmp_path, counted, monkeypatch):
-    from privacylint.site import Site
+    from privacylint.site.fold import Folder
 
     lint(site, RULES, cache_dir=str(tmp_path / "cache"))
     folds = []
-    real = Site.fold
-    monkeypatch.setattr(Site, "fold", lambda self, f: folds.append(f.path) or real(self, f))
+    real = Folder.fold
+    monkeypatch.setattr(Folder, "fold", lambda self, f: folds.append(f.path) or real(self, f))
     counted.clear()
     again = lint(site, RULES, cache_dir=str(tmp_path / "cache"))
     assert (counted, folds) == ([], [])

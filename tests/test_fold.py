@@ -45,15 +45,15 @@ def test_loads_of_a_script_with_no_fact_are_dropped_before_or_after_it_comes_in(
     site = folded_site(tmp_path)
     assert script_urls(site, "a.html") == ["busy.js"]
     assert script_urls(site, "z.html") == ["busy.js"]
-    assert [p.path for p, _ in site.script_loads["js/busy.js"]] == ["a.html", "index.html", "z.html"]
+    assert [p.path for p, _ in site.graph.script_loads["js/busy.js"]] == ["a.html", "index.html", "z.html"]
 
 
 def test_the_layout_still_counts_the_dropped_scripts(tmp_path):
     """The browser pass loads one page per set of scripts: a quiet script still makes a layout."""
     site = folded_site(tmp_path)
     page = {f.path: f for f in site.files}
-    assert site.layout(page["a.html"]) == site.layout(page["z.html"])
-    assert site.layout(page["a.html"]) != site.layout(page["index.html"])
+    assert site.graph.layout(page["a.html"]) == site.graph.layout(page["z.html"])
+    assert site.graph.layout(page["a.html"]) != site.graph.layout(page["index.html"])
 
 
 def test_what_a_busy_script_does_still_belongs_to_every_page_that_loads_it(tmp_path):

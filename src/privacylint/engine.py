@@ -79,7 +79,7 @@ def _run(roots: list[str], policy: Policy, options: Options) -> Result:
         site = Site(root, [], policy, catalogue(), severities, read_config(root, options.source, options.configs))
         jobs = [Job(f.abspath, f.relpath, policy.site_url + quote(f.relpath), options.max_file_size, f.size)
                 for f in files]
-        for facts, outbound in extract_stream(jobs, options.jobs, options.cache_dir, site.fold, site.fold_key):
+        for facts, outbound in extract_stream(jobs, options.jobs, options.cache_dir, site.folder.fold, site.folder.fold_key):
             site.add(facts, outbound)
         for facts in skipped:
             site.add(facts)

@@ -6,7 +6,7 @@ defaults and auto-blocking loaders per page. This decides, for one contact, with
 cannot be verified statically), or not at all. Google consent mode defaults withhold a Google
 tag's storage, not its request: they count as a gate only where rules.yaml accepts advanced
 consent mode (`consent.google_consent_mode: advanced`). A consent manager's markup holds only when the
-category it names is one the visitor must opt into (Site.category_refusal): an always-on category,
+category it names is one the visitor must opt into (ConsentModel.category_refusal): an always-on category,
 or one the manager does not define, holds nothing. `<noscript>` content is never held back; a
 consent manager configured to release scripts without a choice (implied consent) holds nothing.
 A contact in a first-party .js file has the state of the <script> elements that load it.
@@ -60,10 +60,10 @@ def gate_of(site, place: Place) -> Gate:
     if place.file.kind == "page":
         return _on_page(site, place.file, place, place.line, place.column, place.marked)
     cmp, category = split_gate(place.marked)
-    if cmp and _allowed(site, cmp) and site.category_refusal(cmp, category) is None:
+    if cmp and _allowed(site, cmp) and site.consent.category_refusal(cmp, category) is None:
         return Gate(cmp, category=category)  # inside a consent callback of the script itself
     states = [_on_page(site, page, place, r.line, r.column, r.gate)._replace(page=page)
-              for page, r in site.script_loads.get(place.file.path, [])]
+              for page, r in site.graph.script_loads.get(place.file.path, [])]
     if not states:
         return UNGATED  # loaded by no page we can see: assume the worst
     return min(states, key=_strength)
@@ -79,7 +79,7 @@ def _on_page(site, page: FileFacts, place: Place, line: int, column: int | None,
     cmp, category = split_gate(marked)
     why = None
     if cmp and _allowed(site, cmp) and cmp not in page.implied:
-        why = site.category_refusal(cmp, category)
+        why = site.consent.category_refusal(cmp, category)
         if why is None:
             return Gate(cmp, category=category)
     consent_mode = _consent_mode_before(site, page, place.vendor, (line, column or 0))

@@ -25,15 +25,15 @@ _HOW = (("<script", "script"), ("<iframe", "frame"), ("<frame", "frame"), ("<emb
 
 def inventory(site) -> dict:
     return {"collectors": _collectors(site), "cookies": _cookies(site), "outbound_domains": _outbound(site),
-            "consent_managers": site.consent_managers_on(None), "not_loaded": _not_loaded(site)}
+            "consent_managers": site.consent.managers_on(None), "not_loaded": _not_loaded(site)}
 
 
 def _not_loaded(site) -> list[dict]:
     """Scripts and stylesheets no page runs, with what they would do: no finding comes from
     them (Site.running), but a reviewer sees them here."""
     out = []
-    for f in site.not_loaded:
-        hosts = sorted({w.host for r in f.requests if r.kind != JS_LITERAL and (w := site.who(r.url))
+    for f in site.graph.not_loaded:
+        hosts = sorted({w.host for r in f.requests if r.kind != JS_LITERAL and (w := site.parties.who(r.url))
                         and not w.first_party} | {m.vendor for m in f.markers})
         writes = sorted({f"{w.storage}:{w.name}" for w in f.writes if w.name})
         if hosts or writes:
@@ -71,7 +71,7 @@ def gate_label(gate) -> str:
 def _pages_of(site, contact) -> set[str]:
     if contact.file.kind == "page":
         return {contact.file.path}
-    return {page.path for page, _ in site.script_loads.get(contact.file.path, [])} or {contact.file.path}
+    return {page.path for page, _ in site.graph.script_loads.get(contact.file.path, [])} or {contact.file.path}
 
 
 def _collectors(site) -> list[dict]:
@@ -110,16 +110,16 @@ def _named_by_third_party_web(site, entry: dict) -> dict:
 
 def _cookies(site) -> list[dict]:
     files, writers, first = defaultdict(set), defaultdict(set), {}
-    for f in site.running:
+    for f in site.graph.running:
         for w in f.writes:
             files[w.storage, w.name or ""].add(f.path)
             writers[w.storage, w.name or ""].add("site code")
             first.setdefault((w.storage, w.name or ""), {"path": f.path, "line": w.line})
-    for contacts in site.used_vendors.values():
+    for contacts in site.contacts.used_vendors.values():
         vendor = contacts[0].vendor
-        evidence = site.vendor_evidence(vendor.id)
+        evidence = site.contacts.vendor_evidence(vendor.id)
         pages = set().union(*(_pages_of(site, c) for c in contacts))
-        for cookie in site.vendor_cookies(vendor):
+        for cookie in site.consent.vendor_cookies(vendor):
             if cookie.written_by(evidence):
                 files[cookie.storage, cookie.name] |= pages
                 writers[cookie.storage, cookie.name].add(vendor.id)

@@ -85,13 +85,13 @@ def choose_pages(site, how: str) -> list[FileFacts]:
     if how == "all":
         return pages
     chosen, layouts = [], set()
-    for special in (site.page(site.policy.homepage), site.page(site.policy.statement_page)):
+    for special in (site.graph.page(site.policy.homepage), site.graph.page(site.policy.statement_page)):
         if special is not None and special not in chosen:
             chosen.append(special)
     for page in chosen:
-        layouts.add(site.layout(page))
+        layouts.add(site.graph.layout(page))
     for page in pages:
-        layout = site.layout(page)
+        layout = site.graph.layout(page)
         if layout not in layouts:
             layouts.add(layout)
             chosen.append(page)
@@ -302,8 +302,8 @@ def from_har(path: str, site) -> dict[str, Observed]:
             kind = entry.get("_resourceType", "request")
         except (KeyError, TypeError, AttributeError):
             continue
-        key = site.page_key_of(page_url)
-        page = site.pages.get(key) if key is not None else None
+        key = site.graph.page_key_of(page_url)
+        page = site.graph.pages.get(key) if key is not None else None
         if page is None:
             continue  # a page of another site, or one the build does not have
         seen = found.setdefault(page.path, Observed(page_url))

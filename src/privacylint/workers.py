@@ -1,7 +1,7 @@
 """Extraction in a process pool: in parallel, in path order, streamed, and never outliving the run.
 
 Workers are forked (with the site), read their files, fold each one's facts for the policy
-(Site.fold: what checks need, a fraction of what a page holds) and return them with their cache
+(Folder.fold: what checks need, a fraction of what a page holds) and return them with their cache
 entries already encoded; the parent takes them into the site as they arrive (imap, in chunks), so
 no list of every fact of every page is built and the parent's share of the work stays small.
 With a cache, the parent first looks files up by stat signature (no read at all); a worker hashes
@@ -36,7 +36,7 @@ AUTO_PARALLEL_BYTES = 16 * 1024 * 1024
 _BATCH = 256  # cache entries written per transaction
 
 _cache: FactCache | None = None  # a worker's own connection
-_folding = None  # (Site.fold, fold key or None) of the run: workers fold what they extract
+_folding = None  # (Folder.fold, fold key or None) of the run: workers fold what they extract
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
@@ -62,7 +62,7 @@ def cyclic_gc_off() -> Iterator[None]:
 def extract_stream(jobs: list[Job], processes: int | None, cache_dir: str | None, fold=None,
                    fold_key: str | None = None) -> Iterator[tuple[FileFacts, set[str] | None]]:
     """(facts, sites) of every job, in the jobs' order. `fold(facts) -> sites` trims facts for
-    the policy (Site.fold); sites is None when no fold was given. With a cache, a file whose stat
+    the policy (Folder.fold); sites is None when no fold was given. With a cache, a file whose stat
     signature is known is taken from it at once (no read, no worker), already folded when the
     cache holds it folded for `fold_key`; the others go to the workers, which hash them and
     extract only what the cache does not hold."""
@@ -169,7 +169,7 @@ def _die_with_parent(parent: int) -> None:
 
 def work(job: Job) -> tuple[FileFacts, str | None, bytes | None, set[str] | None, bytes | None]:
     """(facts, their cache key or None, their cache entry when new, the sites their links lead
-    to and their folded cache entry when the run folds). The worker encodes and folds (Site.fold,
+    to and their folded cache entry when the run folds). The worker encodes and folds (Folder.fold,
     forked with the site): the parent only stores, and unpickles facts already trimmed."""
     facts, key, fresh = _extract(job)
     raw = FactCache.encode(facts) if key and fresh else None  # as extracted, before it is folded

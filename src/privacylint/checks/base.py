@@ -43,7 +43,7 @@ def gate_hint(site, page) -> str:
     """How to gate something on `page`, in the markup of the consent manager the page (or else
     the site) already uses."""
     for scope in ([page] if page is not None else []) + [None]:
-        for cmp in site.consent_managers_on(scope):
+        for cmp in site.consent.managers_on(scope):
             example = gate_markup(site, cmp)
             if example:
                 return f"hold it back with {cmp}'s markup as elsewhere on the site, e.g. {example}" \

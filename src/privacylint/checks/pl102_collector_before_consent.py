@@ -51,7 +51,7 @@ def check(site):
 
 def _static_verdict(site, observed) -> str:
     """Where the markup says otherwise than the browser saw: both verdicts."""
-    for c in site.contacts_in(observed.file):
+    for c in site.contacts.in_file(observed.file):
         if not c.observed and c.site == observed.site:
             gate = gate_of(site, c.place)
             if gate.held:

@@ -25,7 +25,7 @@ def check(site):
         if not gate.held or gate.category is None:
             continue
         needed = site.catalogue.consent_class_of(vendor)
-        have = site.category_class(gate.kind, gate.category)
+        have = site.consent.category_class(gate.kind, gate.category)
         if not needed or not have or CONSENT_CLASSES.index(have) >= CONSENT_CLASSES.index(needed):
             continue
         manager = site.catalogue.vendors[gate.kind]

@@ -16,7 +16,7 @@ _FIX = {"klaro": "set `default: false` (or leave it out)", "cookieconsent": "rem
 
 
 def check(site):
-    for cmp, settings in sorted(site.manager_config.items()):
+    for cmp, settings in sorted(site.consent.manager_config.items()):
         vendor = site.catalogue.vendors.get(cmp)
         manager = vendor.name if vendor else cmp
         for name, setting in sorted(settings.items()):

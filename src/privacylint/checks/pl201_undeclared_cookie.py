@@ -44,7 +44,7 @@ def _header_cookies(site):
 
 
 def _direct_writes(site):
-    for f in site.running:
+    for f in site.graph.running:
         for w in f.writes:
             if w.name is None or site.policy.cookie_rule_for(w.name, w.storage):
                 continue
@@ -56,12 +56,12 @@ def _direct_writes(site):
 
 
 def _vendor_cookies(site):
-    for contacts in site.used_vendors.values():
+    for contacts in site.contacts.used_vendors.values():
         first, vendor = contacts[0], contacts[0].vendor
         if not any(c.collector or c.first_party for c in contacts):
             continue  # an undeclared third party is PL101's finding; self-hosted software writes the site's own
-        evidence = site.vendor_evidence(vendor.id)
-        for cookie in site.vendor_cookies(vendor):
+        evidence = site.contacts.vendor_evidence(vendor.id)
+        for cookie in site.consent.vendor_cookies(vendor):
             if not cookie.written_by(evidence) or site.policy.cookie_rule_for(cookie.name, cookie.storage):
                 continue
             yield site.finding(

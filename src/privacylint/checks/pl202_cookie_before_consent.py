@@ -23,7 +23,7 @@ def check(site):
 def _vendor_cookies(site):
     for c in site.contacts:
         vendor, collector = c.vendor, c.collector
-        if vendor is None or not site.vendor_cookies(vendor):
+        if vendor is None or not site.consent.vendor_cookies(vendor):
             continue
         if collector is None and not c.first_party:
             continue  # an undeclared third party is PL101's finding
@@ -32,8 +32,8 @@ def _vendor_cookies(site):
         gate = gate_of(site, c.place)
         if gate.held:
             continue
-        evidence = site.vendor_evidence(vendor.id)
-        for cookie in site.vendor_cookies(vendor):
+        evidence = site.contacts.vendor_evidence(vendor.id)
+        for cookie in site.consent.vendor_cookies(vendor):
             rule = site.policy.cookie_rule_for(cookie.name, cookie.storage)
             if rule is None or rule.consent != "required" or not cookie.written_by(evidence):
                 continue
@@ -45,7 +45,7 @@ def _vendor_cookies(site):
 
 
 def _first_party_writes(site):
-    for f in site.running:
+    for f in site.graph.running:
         for w in f.writes:
             rule = w.name and site.policy.cookie_rule_for(w.name, w.storage)
             if not rule or rule.consent != "required":

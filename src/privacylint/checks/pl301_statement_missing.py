@@ -12,7 +12,7 @@ SPEC = CheckSpec("PL301", "statement-missing", "error",
 
 def check(site):
     page = site.policy.statement_page
-    if page and site.page(page) is None:
+    if page and site.graph.page(page) is None:
         yield site.policy_finding(
             SPEC, site.policy.position("statement.page"), page,
             f"the privacy statement {page} is not in the build at {site.root}; build it, or set "

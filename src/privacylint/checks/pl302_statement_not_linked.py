@@ -22,7 +22,7 @@ def check(site):
     policy = site.policy
     target = page_key(policy.statement_page)
     if policy.linked_from == "homepage":
-        home = site.page(policy.homepage)
+        home = site.graph.page(policy.homepage)
         if home is None:
             yield site.policy_finding(
                 SPEC, policy.position("site.homepage") if "site.homepage" in policy.positions
@@ -38,11 +38,11 @@ def check(site):
             return
         pages = [home]
     else:
-        pages = [p for key, p in site.pages.items()
+        pages = [p for key, p in site.graph.pages.items()
                  if key != target and p.checked and not any(r.kind == META_REFRESH for r in p.requests)]
     for page in pages:
-        if not site.links_to(page, target):
+        if not site.graph.links_to(page, target):
             yield site.finding(
                 SPEC, page.path, None, None, policy.statement_page,
                 f"no link to the privacy statement {policy.statement_page}; add one (a footer link "
-                f"<a href=\"{site.public_path(policy.statement_page)}\">Privacy</a> is usual).")
+                f"<a href=\"{site.graph.public_path(policy.statement_page)}\">Privacy</a> is usual).")

@@ -14,7 +14,7 @@ SPEC = CheckSpec("PL304", "statement-contact-missing", "warning",
 
 def check(site):
     contact = site.policy.contact
-    page = site.page(site.policy.statement_page) if contact else None
+    page = site.graph.page(site.policy.statement_page) if contact else None
     if page is None:
         return
     addresses = set()

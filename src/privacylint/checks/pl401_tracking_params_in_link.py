@@ -19,7 +19,7 @@ def check(site):
     forbidden = re.compile("|".join(fnmatch.translate(p.lower()) for p in site.policy.forbid_params) or "(?!)").match
     for f in site.files:
         for link in f.links:
-            if "?" not in link.url or site.is_first_party(link.url):
+            if "?" not in link.url or site.parties.is_first_party(link.url):
                 continue
             for name, _ in parse_qsl(urlsplit(link.url).query, keep_blank_values=True):
                 if not forbidden(name.lower()):

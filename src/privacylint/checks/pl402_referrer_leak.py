@@ -34,7 +34,7 @@ def check(site):
                                "strict-origin-when-cross-origin.")
     for f in site.files:
         for link in f.links:
-            who = site.who(link.url)
+            who = site.parties.who(link.url)
             if who is None or who.first_party:
                 continue
             policy, why = _policy(link.referrer, f)

@@ -19,7 +19,7 @@ def check(site):
         return
     for f in site.files:
         for link in f.links:
-            who = site.who(link.url)
+            who = site.parties.who(link.url)
             if who is None or who.first_party:
                 continue
             if any(host_matches(who.host, p) or who.site == p for p in policy.allow):

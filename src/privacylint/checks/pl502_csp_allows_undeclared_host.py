@@ -26,7 +26,7 @@ def check(site):
     for where, policy in _policies(site):
         for pattern in csp_hosts(policy):
             host = pattern[2:] if pattern.startswith("*.") else pattern
-            if site.parties.is_first_party(host) or any(c.covers_host(host) for c in site.policy.collectors):
+            if site.parties.first_party.is_first_party(host) or any(c.covers_host(host) for c in site.policy.collectors):
                 continue
             subject = site_of(host)
             yield site.config_finding(
