@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from privacylint.extract.js.consent_code import REFUSAL, ConsentCode, innermost
-from privacylint.extract.js.loads import CREATED, JsRequest, Loads
+from privacylint.extract.js.loads import Loads
 from privacylint.extract.js.manager_config import ManagerConfig, Setting
 from privacylint.extract.js.prefilter import is_data, might_act
+from privacylint.extract.js.results import CREATED, JsRequest
 from privacylint.extract.js.storage import JsWrite, Writes
 from privacylint.extract.js.syntax import Script
 from privacylint.extract.js.values import Values
