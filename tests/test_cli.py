@@ -129,14 +129,14 @@ def test_several_formats_in_one_run(clean, capsys, tmp_path):
 def test_policy_with_three_mistakes_exits_2_with_every_position(clean, capsys):
     (clean / "rules.yaml").write_text(
         "version: 1\nsite: {url: 'https://example.org/', homepag: /}\nstatement: {page: /privacy/}\n"
-        "collectors:\n  - {name: GA, vendor: google-analytic}\nchecks: {PL111: error}\n")
+        "collectors:\n  - {name: GA, vendor: google-analytic}\nchecks: {PL119: error}\n")
     code, out, err = run_cli("_site", capsys=capsys)
     assert (code, out) == (2, "")
     assert err.splitlines() == [
         "rules.yaml:2:37: unknown key 'homepag' in site (did you mean 'homepage'?)",
         "rules.yaml:5:24: unknown vendor 'google-analytic' (did you mean 'google-analytics'?) "
         "(privacylint --list-vendors shows the catalogue)",
-        "rules.yaml:6:10: unknown check 'PL111' (did you mean 'PL101'?)",
+        "rules.yaml:6:10: unknown check 'PL119' (did you mean 'PL111'?)",
         "privacylint: 3 problems in the rules file rules.yaml; nothing was checked.",
         f"privacylint: rules.yaml was found by searching upward from {clean}; if it belongs to another tool, give "
         "privacylint's own with --rules FILE.",

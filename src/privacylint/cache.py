@@ -38,7 +38,7 @@ from pathlib import Path
 from privacylint import __version__
 from privacylint.facts import FileFacts, facts_from_data, facts_to_data
 
-_SCHEMA = 2
+_SCHEMA = 3
 _FILE = "facts-v3.sqlite"  # v3: sealed rows
 _SECRET = "secret"
 _SECRET_SIZE, _MAC_SIZE = 32, 16

@@ -81,6 +81,19 @@ class Marker(NamedTuple):
     gate: str | None = None
 
 
+class Behaviour(NamedTuple):
+    """Something a script does to the browser beyond loading and storing: reading a fingerprint
+    (canvas, WebGL, audio, installed fonts), or, observed in a browser, sending what a visitor
+    types. Static reading finds it in the site's own code; vendor code is seen only by a browser."""
+
+    kind: str  # canvas-fingerprint | webgl-fingerprint | audio-fingerprint | font-fingerprint | input-sent
+    evidence: str  # what shows it: "fillText, then toDataURL on a canvas the page never shows"
+    line: int
+    column: int | None = None
+    gate: str | None = None
+    observed: str | None = None  # for a browser's observation: the script that did it
+
+
 class ConsentDefault(NamedTuple):
     """gtag('consent', 'default', {...}): the Google consent mode defaults, where they are set."""
 
@@ -125,6 +138,7 @@ class FileFacts:
     may_hide: bool = False  # the raw text could hide links (hidden, aria-hidden, display): see Site.links_to
     writes: list[StorageWrite] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
+    behaviours: list[Behaviour] = field(default_factory=list)
     consent_defaults: list[ConsentDefault] = field(default_factory=list)
     autoblock: str | None = None  # an auto-blocking consent manager loaded first on the page
     implied: tuple[str, ...] = ()  # consent managers configured to release scripts without a choice
@@ -147,6 +161,7 @@ class FileFacts:
         self.requests.extend(found.requests)
         self.writes.extend(found.writes)
         self.markers.extend(found.markers)
+        self.behaviours.extend(found.behaviours)
         self.consent_defaults.extend(found.consent_defaults)
         self.implied = tuple(sorted(set(self.implied) | set(found.implied)))
         self.consent_config.extend(found.config)
@@ -156,7 +171,8 @@ class FileFacts:
 
 # -- the fact cache's form: JSON-safe lists, never pickle (a cache file must not be able to run code)
 _ROWS = (("requests", Request), ("links", Link), ("writes", StorageWrite), ("markers", Marker),
-         ("consent_defaults", ConsentDefault), ("directives", Directive), ("problems", Problem))
+         ("consent_defaults", ConsentDefault), ("directives", Directive), ("problems", Problem),
+         ("behaviours", Behaviour))
 
 
 _NESTED = (Directive, ConsentDefault)

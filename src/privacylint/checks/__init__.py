@@ -13,6 +13,8 @@ _MODULES = (
     "pl106_consent_category_too_weak",
     "pl107_consent_baseline_override",
     "pl108_pre_ticked_consent",
+    "pl109_fingerprinting_before_consent",
+    "pl111_session_recorder_before_consent",
     "pl201_undeclared_cookie",
     "pl202_cookie_before_consent",
     "pl301_statement_missing",

@@ -10,6 +10,7 @@ when any page loads the file without a gate.
 """
 
 from privacylint.checks.base import CheckSpec, gate_hint, shorten
+from privacylint.checks.pl111_session_recorder_before_consent import SESSION_REPLAY
 from privacylint.gates import AUTO, gate_of
 
 SPEC = CheckSpec("PL102", "collector-before-consent", "error",
@@ -19,8 +20,8 @@ SPEC = CheckSpec("PL102", "collector-before-consent", "error",
 def check(site):
     for c in site.contacts:
         collector = c.collector
-        if collector is None or collector.consent != "required":
-            continue
+        if collector is None or collector.consent != "required" or c.vendor and c.vendor.category == SESSION_REPLAY:
+            continue  # a session recorder is PL111's
         gate = gate_of(site, c.place)
         if gate.held:
             continue

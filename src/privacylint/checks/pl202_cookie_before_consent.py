@@ -4,10 +4,12 @@ The write must wait for consent: inside a consent callback, or in a script that 
 manager's markup holds back. A vendor's own cookies follow its script: when a vendor loads
 without a holding gate, each cookie its catalogue entry writes that rules.yaml declares
 `consent: required` is reported at the element that loads it, unless PL102 already reports that
-very contact (a collector declared consent: required): one problem, one finding.
+very contact (a collector declared consent: required), or PL111 (a session recorder): one
+problem, one finding.
 """
 
 from privacylint.checks.base import CheckSpec, gate_hint
+from privacylint.checks.pl111_session_recorder_before_consent import SESSION_REPLAY
 from privacylint.facts import evidence_of
 from privacylint.gates import Place, gate_of
 
@@ -27,8 +29,8 @@ def _vendor_cookies(site):
             continue
         if collector is None and not c.first_party:
             continue  # an undeclared third party is PL101's finding
-        if collector is not None and collector.consent == "required":
-            continue  # PL102 reports this contact when it loads ungated
+        if collector is not None and collector.consent == "required" or vendor.category == SESSION_REPLAY:
+            continue  # PL102 (PL111 for a session recorder) reports this contact when it loads ungated
         gate = gate_of(site, c.place)
         if gate.held:
             continue

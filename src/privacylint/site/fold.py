@@ -19,8 +19,9 @@ _SETTLED = ("links", "markers", "consent_defaults", "consent_config", "csp", "di
 
 def _quiet(f: FileFacts) -> bool:
     """A script file that was read and holds no fact: loading it hands a page nothing."""
-    return not (f.requests or f.links or f.writes or f.markers or f.consent_defaults or f.consent_config
-                or f.implied or f.autoblock or f.directives or f.covered or f.problems or f.csp or f.referrer)
+    return not (f.requests or f.links or f.writes or f.markers or f.behaviours or f.consent_defaults
+                or f.consent_config or f.implied or f.autoblock or f.directives or f.covered or f.problems or f.csp
+                or f.referrer)
 
 
 class Folder:

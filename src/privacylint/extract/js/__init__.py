@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from privacylint.extract.js.behaviour import fingerprinting
 from privacylint.extract.js.consent_code import REFUSAL, ConsentCode, innermost
 from privacylint.extract.js.loads import Loads
 from privacylint.extract.js.manager_config import ManagerConfig, Setting
@@ -24,7 +25,7 @@ from privacylint.extract.js.storage import JsWrite, Writes
 from privacylint.extract.js.syntax import Script
 from privacylint.extract.js.values import Values
 from privacylint.extract.urls import resolve
-from privacylint.facts import JS_LITERAL, JS_LOAD, ConsentDefault, Marker, Request, StorageWrite
+from privacylint.facts import JS_LITERAL, JS_LOAD, Behaviour, ConsentDefault, Marker, Request, StorageWrite
 from privacylint.vendors import catalogue
 
 __all__ = ["CREATED", "JsFacts", "JsRequest", "JsResult", "JsWrite", "extract_js", "is_data", "js_facts", "might_act"]
@@ -41,6 +42,7 @@ class JsResult:
     fragments: list[tuple[int, str]] = field(default_factory=list)  # HTML the script writes into the page
     gates: dict[int, str] = field(default_factory=dict)  # offset of a fact -> the callback holding it
     mentions: tuple[str, ...] = ()  # the site's own files the script may load (loads.Loads.mentions)
+    behaviours: list[tuple[int, str, str]] = field(default_factory=list)  # offset, kind, evidence
 
     def gate_at(self, offset: int) -> str | None:
         return self.gates.get(offset)
@@ -85,14 +87,16 @@ def _extract_js(js: str) -> JsResult:
     config = ManagerConfig(script, values)
     config.read()
     markers = _markers(script, values)
+    behaviours = fingerprinting(script, values)
     gates = innermost(consent.regions, [r.offset for r in requests] + [w.offset for w in writes]
-                      + [m[0] for m in markers] + [f[0] for f in loads.fragments])
+                      + [m[0] for m in markers] + [f[0] for f in loads.fragments] + [b[0] for b in behaviours])
     # code that runs only when the visitor refuses: a URL or snippet there loads nothing before consent
     requests = [r for r in requests if gates.get(r.offset) != REFUSAL]
     markers = [m for m in markers if gates.get(m[0]) != REFUSAL]
     return JsResult(requests, writes, markers, consent.defaults, tuple(sorted(config.implied)), config.settings,
                     [f for f in loads.fragments if gates.get(f[0]) != REFUSAL],
-                    {k: v for k, v in gates.items() if v != REFUSAL}, tuple(sorted(loads.mentions)))
+                    {k: v for k, v in gates.items() if v != REFUSAL}, tuple(sorted(loads.mentions)),
+                    [b for b in behaviours if gates.get(b[0]) != REFUSAL])
 
 
 _MARKERS = 500  # a script repeating a snippet a million times: the first ones stand for the rest
@@ -158,6 +162,7 @@ class JsFacts:
     implied: tuple[str, ...]
     config: list[tuple]
     mentions: tuple[str, ...] = ()
+    behaviours: list[Behaviour] = field(default_factory=list)
 
 
 def js_facts(js: str, base: str, position, noscript: bool = False, gate: str | None = None,
@@ -180,7 +185,9 @@ def js_facts(js: str, base: str, position, noscript: bool = False, gate: str | N
                for offset, vendor, text, own in r.markers]
     defaults = [ConsentDefault(*position(offset), denied) for offset, denied in r.consent_defaults]
     config = [(s.manager, s.name, s.state, *position(s.offset)) for s in r.config]
-    found = JsFacts(requests, writes, markers, defaults, r.implied, config, r.mentions)
+    behaviours = [Behaviour(kind, evidence, *position(offset), gate or r.gate_at(offset))
+                  for offset, kind, evidence in r.behaviours]
+    found = JsFacts(requests, writes, markers, defaults, r.implied, config, r.mentions, behaviours)
     for offset, written in r.fragments if markup is not None else ():
         _add_fragment(found, markup(written, base), position(offset), noscript, gate or r.gate_at(offset))
     return found

@@ -48,7 +48,9 @@ def _relevant() -> re.Pattern:
               "Worker", "open", "ookie", "Storage", "onsent", "Cookiebot", "Optanon", "OneTrust", "Onetrust",
               "onAccept", "cmplz", "cookieyes", "ucEvent", "UC_UI", "klaro", "_iub", "tarteaucitron", "gtag",
               "\\x", "\\u", "\\0", "\\1", "\\2", "\\3", "%2", "write", "innerHTML", "outerHTML",
-              "insertAdjacentHTML", "createElement", "Image", "Audio", "WebTransport", ".js", ".css"}
+              "insertAdjacentHTML", "createElement", "Image", "Audio", "WebTransport", ".js", ".css",
+              "toDataURL", "getImageData", "WEBGL_debug_renderer_info", "UNMASKED_RENDERER_WEBGL",
+              "OfflineAudioContext", "measureText", "offsetWidth"}
     for vendor in cat.vendors.values():
         tokens.update(split_pattern(h)[0] for h in vendor.hosts)
         tokens.update(max(re.findall(r"[\w$.]+", m), key=len) for m in vendor.markers)
