@@ -25,9 +25,9 @@ def counted(monkeypatch):
     calls = []
     real = workers.extract_data
 
-    def extract_data(data, url, facts):
+    def extract_data(data, url, facts, charset=None):
         calls.append(facts.path)
-        return real(data, url, facts)
+        return real(data, url, facts, charset)
 
     monkeypatch.setattr(workers, "extract_data", extract_data)
     return calls

@@ -253,11 +253,12 @@ def test_a_config_that_does_not_parse_is_one_positioned_line(clean, capsys):
     (clean / "vercel.json").write_text('{"headers": [}')
     code, out, _ = run_cli("_site", "--config", "_config.yml", "--config", "vercel.json", "--format", "concise",
                            capsys=capsys)
-    assert code == 0 and out.splitlines() == [
-        "_config.yml:3:1: PL001 [warning] cannot be read as site config: while parsing a flow node expected the "
-        "node content, but found '<stream end>'; its settings were not checked.",
-        "vercel.json:1:14: PL001 [warning] cannot be read as site config: Expecting value; its settings were not "
-        "checked.",
+    unchecked = ("the cookies, Content-Security-Policy and collectors it could set were not checked, so none of "
+                 "them can be vouched for.")
+    assert code == 1 and out.splitlines() == [
+        "_config.yml:3:1: PL001 [error] cannot be read as site config: while parsing a flow node expected the "
+        f"node content, but found '<stream end>'; {unchecked}",
+        f"vercel.json:1:14: PL001 [error] cannot be read as site config: Expecting value; {unchecked}",
     ]
 
 

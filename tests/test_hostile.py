@@ -342,13 +342,13 @@ def test_14_config_symlink_out_of_the_tree_is_not_read(tmp_path):
     os.symlink(secret, site / "_headers")
     result = lint(site, RULES)
     assert [(f.check, f.path, f.subject, f.message.split(";")[0]) for f in result.findings] == [
-        ("PL001", "_headers", "parse", "is a symbolic link that leaves the tree")]
+        ("PL001", "_headers", "symlink", "is a symbolic link that leaves the tree")]
 
 
 def test_14_config_over_the_size_cap_is_not_read(tmp_path):
     site = site_with(tmp_path, {"_headers": "/*\n  Set-Cookie: a=1\n" + "# x\n" * 300_000})
     result = lint(site, RULES)
-    assert [(f.check, f.subject) for f in result.findings] == [("PL001", "parse")]
+    assert [(f.check, f.subject, f.severity) for f in result.findings] == [("PL001", "too-large", "error")]
     assert "over 1,048,576 characters" in result.findings[0].message
 
 

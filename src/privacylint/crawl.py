@@ -30,7 +30,7 @@ from privacylint import __version__
 from privacylint.extract.urls import resolve
 
 USER_AGENT = f"privacylint/{__version__} (privacy statement linter; checks this site against its policy)"
-_HEADERS_KEPT = ("set-cookie", "content-security-policy", "referrer-policy")
+_HEADERS_KEPT = ("set-cookie", "content-security-policy", "referrer-policy", "content-type")
 _LINK = re.compile(rb"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
 _ASSET = re.compile(rb"""<(?:script\b[^>]*?\bsrc|link\b[^>]*?\bhref)\s*=\s*["']?([^"'\s>]+)""", re.I)
 _MAX_REDIRECTS = 5

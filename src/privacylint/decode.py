@@ -14,12 +14,11 @@ import re
 
 import webencodings
 
+from privacylint.charset import meta_charsets
 from privacylint.facts import Problem
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,64})""", re.I)
 _CSS_CHARSET = re.compile(rb'^@charset "([^"]{1,64})";')
-_PRESCAN = 1024  # the HTML standard's prescan window
 # In a <meta> or @charset, a UTF-16 label means UTF-8 (the bytes are ASCII-compatible if the
 # label could be read at all), and x-user-defined means windows-1252.
 _AS_UTF8 = frozenset({"utf-16be", "utf-16le"})
@@ -38,13 +37,16 @@ def decode(data: bytes, kind: str) -> tuple[str, Problem | None]:
     return decode_utf8(data, kind)[:2]
 
 
-def decode_utf8(data: bytes, kind: str) -> tuple[str, Problem | None, bool]:
+def decode_utf8(data: bytes, kind: str, transport: str | None = None) -> tuple[str, Problem | None, bool]:
     """As decode, and whether `data` is exactly the text's UTF-8 (valid UTF-8, no byte order
-    mark, read as UTF-8): the parser can then take the bytes as they are, with no second copy."""
+    mark, read as UTF-8): the parser can then take the bytes as they are, with no second copy.
+    `transport`: a charset label from the transport layer (Content-Type), which wins over the
+    file's own declaration but not over a byte order mark."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return (*_strict_or_replace(data, codec, "as its byte order mark says"), False)
-    declared = _declared_charset(data, kind)
+    declared = _codec(transport, as_meta=False) if transport else None
+    declared = declared or _declared_charset(data, kind)
     if declared == "replacement":
         return "", Problem("decode", "warning", "declares a charset that browsers decode as a single "
                            "replacement character (WHATWG Encoding Standard), so nothing of it loads; "
@@ -63,22 +65,27 @@ def decode_utf8(data: bytes, kind: str) -> tuple[str, Problem | None, bool]:
 def _declared_charset(data: bytes, kind: str) -> str | None:
     """The Python codec of the first charset label browsers know, "replacement", or None."""
     if kind == "page":
-        labels = (m.group(1) for m in _META_CHARSET.finditer(data[:_PRESCAN]))
+        labels = meta_charsets(data)
     elif kind == "stylesheet":
         m = _CSS_CHARSET.match(data)
-        labels = iter([m.group(1)] if m else [])
+        labels = iter([m.group(1).decode("ascii", "replace")] if m else [])
     else:
         return None
-    for label in labels:
-        encoding = webencodings.lookup(label.decode("ascii", "replace"))
-        if encoding is None:
-            continue  # a label browsers do not know is skipped, not obeyed
-        if encoding.name in _AS_UTF8:
-            return "utf-8"
-        if encoding.name == "x-user-defined":
-            return "cp1252"
-        return "replacement" if encoding.name == "replacement" else encoding.codec_info.name
-    return None
+    return next(filter(None, (_codec(label) for label in labels)), None)
+
+
+def _codec(label: str, as_meta: bool = True) -> str | None:
+    """The Python codec of a charset label as browsers read it, "replacement", or None for a
+    label they do not know (skipped, not obeyed). In a `<meta>` or `@charset`, UTF-16 means
+    UTF-8 (the label could be read, so the bytes are ASCII-compatible)."""
+    encoding = webencodings.lookup(label.strip())
+    if encoding is None:
+        return None
+    if encoding.name in _AS_UTF8 and as_meta:
+        return "utf-8"
+    if encoding.name == "x-user-defined":
+        return "cp1252"
+    return "replacement" if encoding.name == "replacement" else encoding.codec_info.name
 
 
 def _strict_or_replace(data: bytes, codec: str, how: str) -> tuple[str, Problem | None]:

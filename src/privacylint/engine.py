@@ -19,12 +19,11 @@ from privacylint.inventory import inventory, merge
 from privacylint.model import DEFAULT_MAX_FILE_SIZE, Finding, Result
 from privacylint.policy import Policy
 from privacylint.site import Site
-from privacylint.siteconfig import read_config
+from privacylint.siteconfig import content_charset, read_config
 from privacylint.sourcemap import SourceMap
 from privacylint.suppress import Usage, apply_suppressions
 from privacylint.vendors import catalogue
 from privacylint.workers import Job, cyclic_gc_off, extract_stream
-
 
 
 @dataclass(slots=True)
@@ -77,7 +76,8 @@ def _run(roots: list[str], policy: Policy, options: Options) -> Result:
     for root in roots:
         files, skipped = discover(root)
         site = Site(root, [], policy, catalogue(), severities, read_config(root, options.source, options.configs))
-        jobs = [Job(f.abspath, f.relpath, policy.site_url + quote(f.relpath), options.max_file_size, f.size)
+        jobs = [Job(f.abspath, f.relpath, policy.site_url + quote(f.relpath), options.max_file_size, f.size,
+                    content_charset(site.config, f.relpath) if site.config.headers else None)
                 for f in files]
         for facts, outbound in extract_stream(jobs, options.jobs, options.cache_dir, site.folder.fold, site.folder.fold_key):
             site.add(facts, outbound)

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import tomllib
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-import tomllib
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
@@ -32,7 +32,8 @@ def _switches():
     return catalogue().config_switches
 
 
-HEADER_NAMES = ("set-cookie", "content-security-policy", "content-security-policy-report-only", "referrer-policy")
+HEADER_NAMES = ("set-cookie", "content-security-policy", "content-security-policy-report-only", "referrer-policy",
+                "content-type")
 _CSP_DIRECTIVES = frozenset({"default-src", "script-src", "script-src-elem", "connect-src", "img-src", "frame-src",
                              "child-src", "font-src", "style-src", "style-src-elem", "media-src", "worker-src",
                              "object-src", "manifest-src", "form-action", "prefetch-src"})
@@ -54,6 +55,7 @@ class HeaderValue(NamedTuple):
     column: int | None
     name: str  # one of HEADER_NAMES
     value: str
+    rule: str = "/*"  # the paths it applies to, as the file writes them (Netlify `/blog/*`, Vercel `/(.*)`)
 
 
 @dataclass
@@ -71,6 +73,7 @@ class ConfigProblem(NamedTuple):
     message: str
     line: int | None = None
     column: int | None = None
+    subject: str = "parse"  # parse | too-large | symlink | unreadable, as PL001 names problems
 
 
 MAX_CONFIG_SIZE = 1024 * 1024  # a site config of more than 1 MiB is not a site config
@@ -97,13 +100,20 @@ def read_config(site_root: str, source: str | None, given: tuple[str, ...]) -> S
         shown = os.path.relpath(path, site_root) if in_site else os.path.normpath(path)
         problem = _unsafe(path, real, tree)
         if problem:
-            config.problems.append(ConfigProblem(shown, in_site, problem))
+            config.problems.append(ConfigProblem(shown, in_site, problem[0], subject=problem[1]))
             continue
         try:
             with open(path, encoding="utf-8") as fh:
                 text = fh.read(MAX_CONFIG_SIZE + 1)
-            if len(text) > MAX_CONFIG_SIZE:
-                raise ValueError(f"it is over {MAX_CONFIG_SIZE:,} characters")
+        except (OSError, UnicodeDecodeError) as err:
+            config.problems.append(ConfigProblem(shown, in_site, f"cannot be read: {_one_line(err)}",
+                                                 subject="unreadable"))
+            continue
+        if len(text) > MAX_CONFIG_SIZE:
+            config.problems.append(ConfigProblem(shown, in_site, f"is over {MAX_CONFIG_SIZE:,} characters; a site "
+                                                 "config is far smaller, so it was not read", subject="too-large"))
+            continue
+        try:
             _read_one(os.path.basename(path), text, shown, in_site, config)
         except Exception as err:  # noqa: BLE001 - parse errors of every kind (YAML has many): report, go on
             config.problems.append(ConfigProblem(shown, in_site, f"cannot be read as site config: {_one_line(err)}",
@@ -111,14 +121,14 @@ def read_config(site_root: str, source: str | None, given: tuple[str, ...]) -> S
     return config
 
 
-def _unsafe(path: str, real: str, tree: str | None) -> str | None:
-    """Why a config file found in a tree is not read: it leaves the tree, or is not a file."""
+def _unsafe(path: str, real: str, tree: str | None) -> tuple[str, str] | None:
+    """(why, subject) a config file found in a tree is not read: it leaves the tree, or is not a file."""
     if tree is not None:
         root = os.path.realpath(tree)
         if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
-            return "is a symbolic link that leaves the tree; not followed"
+            return "is a symbolic link that leaves the tree; not followed", "symlink"
     if not os.path.isfile(path):
-        return "is not a regular file; not read"
+        return "is not a regular file; not read", "unreadable"
     return None
 
 
@@ -220,14 +230,19 @@ def _toml_line(text: str, keys: tuple[str, ...]) -> int:
 
 
 def _netlify_headers(text: str, shown: str, in_site: bool) -> list[HeaderValue]:
-    out = []
+    out, rule = [], "/*"
     for number, line in enumerate(text.split("\n"), 1):
-        if not line[:1].isspace() or ":" not in line or line.strip().startswith("#"):
+        if line.strip().startswith("#") or not line.strip():
+            continue
+        if not line[:1].isspace():
+            rule = line.strip()  # a path (pattern) starts a block; its headers are indented below it
+            continue
+        if ":" not in line:
             continue
         name, _, value = line.strip().partition(":")
         if name.strip().lower() in HEADER_NAMES:
             column = len(line) - len(line.lstrip()) + 1
-            out.append(HeaderValue(shown, in_site, number, column, name.strip().lower(), value.strip()))
+            out.append(HeaderValue(shown, in_site, number, column, name.strip().lower(), value.strip(), rule))
     return out
 
 
@@ -236,20 +251,33 @@ def _find_lines(text: str, needle: str) -> list[int]:
 
 
 def _netlify_toml(data: dict, text: str, shown: str, in_site: bool) -> list[HeaderValue]:
-    pairs = [(k, v) for rule in data.get("headers", []) for k, v in (rule.get("values") or {}).items()]
-    return _positioned(pairs, text, shown, in_site)
+    triples = [(k, v, str(rule.get("for", "/*"))) for rule in _entries(data, "headers")
+               for k, v in _mapping(rule.get("values")).items()]
+    return _positioned(triples, text, shown, in_site)
 
 
 def _vercel_headers(data: dict, text: str, shown: str, in_site: bool) -> list[HeaderValue]:
-    pairs = [(h.get("key", ""), h.get("value", "")) for rule in data.get("headers", [])
-             for h in rule.get("headers", [])]
-    return _positioned(pairs, text, shown, in_site)
+    triples = [(h.get("key", ""), h.get("value", ""), str(rule.get("source", "/(.*)"))) for rule in _entries(data, "headers")
+               for h in _entries(rule, "headers")]
+    return _positioned(triples, text, shown, in_site)
 
 
-def _positioned(pairs, text: str, shown: str, in_site: bool) -> list[HeaderValue]:
-    """Header name/value pairs from a parsed file, each at the next line that names it."""
+def _entries(data, key: str) -> list[dict]:
+    """The mappings of a list in a parsed file; an entry of another shape is skipped (the good
+    ones are still checked: one bad entry must not hide every header)."""
+    value = data.get(key) if isinstance(data, dict) else None
+    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
+
+
+def _mapping(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _positioned(triples, text: str, shown: str, in_site: bool) -> list[HeaderValue]:
+    """Header name/value pairs (with their path rule) from a parsed file, each at the next line
+    that names it."""
     out, used = [], {}
-    for name, value in pairs:
+    for name, value, rule in triples:
         lname = str(name).lower()
         if lname not in HEADER_NAMES:
             continue
@@ -257,8 +285,71 @@ def _positioned(pairs, text: str, shown: str, in_site: bool) -> list[HeaderValue
         index = used.get(lname, 0)
         used[lname] = index + 1
         line = lines[min(index, len(lines) - 1)] if lines else 1
-        out.append(HeaderValue(shown, in_site, line, None, lname, str(value)))
+        out.append(HeaderValue(shown, in_site, line, None, lname, str(value), rule))
     return out
+
+
+def content_charset(config: SiteConfig, path: str) -> str | None:
+    """The charset a Content-Type header of the site's header config gives the file at `path`
+    (relative to the build root), if any: the last rule that matches it. Browsers take it over
+    what the page declares."""
+    found = None
+    candidates = _url_paths(path)
+    for header in config.headers:
+        if header.name != "content-type":
+            continue
+        m = _CHARSET_PARAM.search(header.value)
+        if m and any(_rule_matches(header.rule, p) for p in candidates):
+            found = m.group(1).strip("\"' ")
+    return found or None
+
+
+_CHARSET_PARAM = re.compile(r";\s*charset\s*=\s*(\"[^\"]*\"|[^;\s]+)", re.IGNORECASE)
+
+
+def _url_paths(path: str) -> list[str]:
+    """The URL paths a built file is served at: /a/index.html, /a/ and /a; /b.html and /b."""
+    url = "/" + path.lstrip("/")
+    out = [url]
+    if url.endswith("/index.html"):
+        out += [url[: -len("index.html")], url[: -len("/index.html")] or "/"]
+    elif url.endswith(".html"):
+        out.append(url[: -len(".html")])
+    return out
+
+
+def _rule_matches(rule: str, path: str) -> bool:
+    """Whether a header rule's path pattern covers `path`: Netlify's `*` splat and `:name`
+    placeholders, Vercel's path-to-regexp `:name`, `:name*` and `(.*)`; an absolute URL rule is
+    read by its path."""
+    if "://" in rule:
+        rule = "/" + rule.split("://", 1)[1].partition("/")[2]
+    return _rule_regex(rule).fullmatch(path) is not None
+
+
+def _rule_regex(rule: str) -> re.Pattern:
+    parts, i = [], 0
+    while i < len(rule):
+        c = rule[i]
+        if c == "*":
+            parts.append(".*")
+        elif c == ":" and i + 1 < len(rule) and (rule[i + 1].isalnum() or rule[i + 1] == "_"):
+            j = i + 1
+            while j < len(rule) and (rule[j].isalnum() or rule[j] == "_"):
+                j += 1
+            modifier = rule[j] if j < len(rule) and rule[j] in "*+?" else ""
+            parts.append(".*" if modifier in "*+" and modifier else "[^/]+" + ("?" if modifier == "?" else ""))
+            i = j + (1 if modifier else 0)
+            continue
+        elif c == "(":
+            j = rule.find(")", i)
+            parts.append(".*")  # a regular expression group: read as "anything", the widest reading
+            i = len(rule) if j < 0 else j + 1
+            continue
+        else:
+            parts.append(re.escape(c))
+        i += 1
+    return re.compile("".join(parts))
 
 
 def cookie_names(set_cookie: str) -> list[str]:
@@ -275,9 +366,9 @@ def csp_hosts(policy: str) -> list[str]:
         if not parts or parts[0].lower() not in _CSP_DIRECTIVES:
             continue
         for source in parts[1:]:
-            if source.startswith("'") or source == "*" or re.fullmatch(r"[a-z][a-z0-9+.-]*:", source, re.I):
+            if source.startswith("'") or source == "*" or re.fullmatch(r"[a-z][a-z0-9+.-]*:", source, re.IGNORECASE):
                 continue
-            host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", source, flags=re.I).split("/", 1)[0].split(":", 1)[0]
+            host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", source, flags=re.IGNORECASE).split("/", 1)[0].split(":", 1)[0]
             if "." in host and host not in hosts:
                 hosts.append(host.lower())
     return hosts

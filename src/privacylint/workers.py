@@ -46,6 +46,12 @@ class Job(NamedTuple):
     url: str
     max_size: int
     size: int = 0  # as listed: decides, with no --jobs, whether a pool is worth starting
+    charset: str | None = None  # the transport's (a _headers Content-Type): wins over the page's own
+
+    @property
+    def identity(self) -> str:
+        """What besides the bytes decides the facts, for the cache keys: the URL and the charset."""
+        return self.url if self.charset is None else f"{self.url}\0charset={self.charset}"
 
 
 @contextmanager
@@ -70,7 +76,7 @@ def extract_stream(jobs: list[Job], processes: int | None, cache_dir: str | None
     store = FactCache(cache_dir) if cache_dir else None
     _folding = (fold, fold_key if store else None) if fold is not None else None  # workers fork with it
     try:
-        signatures = ([stat_signature(job.abspath, job.url, job.max_size) for job in jobs] if store
+        signatures = ([stat_signature(job.abspath, job.identity, job.max_size) for job in jobs] if store
                       else [None] * len(jobs))
         known = store.lookup(signatures, fold_key) if store else [None] * len(jobs)
         misses = [job for job, hit in zip(jobs, known) if hit is None or hit[0].path != job.relpath]
@@ -187,15 +193,15 @@ def _extract(job: Job) -> tuple[FileFacts, str | None, bool]:
         if facts.size > _TRIM_AFTER:  # a data script over the size cap was read whole to be recognised
             _trim()
         if _cache and facts.size > job.max_size and not facts.problems:  # that verdict is kept
-            key = unread_key(job.abspath, job.url, job.max_size)
+            key = unread_key(job.abspath, job.identity, job.max_size)
             return facts, key, key is not None
         return facts, None, False
-    key = entry_key(data, job.url) if _cache else None
+    key = entry_key(data, job.identity) if _cache else None
     if key:
         cached = _cache.get(key)
         if cached is not None and cached.path == job.relpath:
             return cached, key, False
-    extract_data(data, job.url, facts)
+    extract_data(data, job.url, facts, job.charset)
     if facts.size > _TRIM_AFTER:
         _trim()
     return facts, key, key is not None

@@ -55,10 +55,10 @@ def extract_file(abspath: str, relpath: str, url: str, max_size: int) -> FileFac
     return facts
 
 
-def extract_data(data: bytes, url: str, facts: FileFacts) -> None:
+def extract_data(data: bytes, url: str, facts: FileFacts, charset: str | None = None) -> None:
     """Extract facts from a file's bytes into `facts`; a bug on one file is a PL001 problem."""
     try:
-        extract_bytes(data, url, facts)
+        extract_bytes(data, url, facts, charset)
     except RecursionError:
         _failed(facts, "it nests too deeply to analyse")
     except MemoryError:
@@ -73,14 +73,16 @@ def _failed(facts: FileFacts, why: str) -> None:
     facts.problems.append(Problem("parse", "error", f"could not be analysed ({why}), so it was not checked."))
 
 
-def extract_bytes(data: bytes, url: str, facts: FileFacts) -> None:
+def extract_bytes(data: bytes, url: str, facts: FileFacts, charset: str | None = None) -> None:
+    """`charset`: the transport's (an HTTP Content-Type, or a `_headers` file's), which wins over
+    what the file declares, as in browsers."""
     nul_line = is_binary(data)
     if nul_line is not None:
         facts.problems.append(Problem(
             "binary", "error", f"holds NUL bytes (first on line {nul_line}), so it is not a text "
             f"{facts.kind}; it was skipped.", nul_line))
         return
-    text, problem, is_utf8 = decode_utf8(data, facts.kind)
+    text, problem, is_utf8 = decode_utf8(data, facts.kind, charset)
     if problem:
         facts.problems.append(problem)
     if facts.kind == "page":

@@ -5,6 +5,7 @@ which keeps every element and its ancestry of <noscript>/<template> up to that d
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 from lxml import etree
@@ -26,7 +27,7 @@ class _Builder(HTMLParser):
         el = etree.SubElement(parent, tag)
         for name, value in attrs:
             if _valid_name(name) and name not in el.attrib:
-                el.set(name, value if value is not None else "")
+                el.set(name, _xml_safe(value) if value else "")
         el.set(LINE_ATTR, str(self.getpos()[0]))
         if tag not in _VOID and len(self.stack) < _MAX_DEPTH:
             self.stack.append(el)
@@ -41,6 +42,19 @@ class _Builder(HTMLParser):
             if self.stack[depth].tag == tag:
                 del self.stack[depth:]
                 return
+
+
+# What an lxml attribute value cannot hold: C0 controls but tab, line feed and carriage return,
+# noncharacters and lone surrogates. A browser keeps them; a URL percent-encodes a control.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(value: str) -> str:
+    """An attribute value lxml accepts, as close to the browser's as it can be: one character
+    the tree cannot hold must not lose the page (and the trackers on it)."""
+    if not _NOT_XML.search(value):
+        return value
+    return _NOT_XML.sub(lambda m: f"%{ord(m.group()):02X}" if m.group() < "\x20" else "\ufffd", value)
 
 
 def _valid_name(name: str) -> bool:

@@ -34,7 +34,9 @@ _JS_TYPES = frozenset({"", "module", "text/javascript", "application/javascript"
                        "text/jscript", "text/babel"})
 _HANDLED = frozenset(_FETCHED) | {"a", "area", "link", "meta", "input", "base", "style"}
 _HOLDABLE = frozenset({"iframe", "frame", "img", "embed", "video", "audio", "source", "track"})
-_REFRESH_URL = re.compile(r"^\s*\d*\s*[;,]\s*(?:url\s*=\s*)?['\"]?([^'\"]+)", re.I)
+# The HTML standard's "shared declarative refresh steps": a time, then `;` or `,` or only white
+# space, then the URL, with or without `url=` and quotes ("0 url=https://…" redirects too).
+_REFRESH_URL = re.compile(r"^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?['\"]?([^'\"\s][^'\"]*)", re.IGNORECASE)
 _MAX_LXML_LINES = 65000  # libxml2 keeps line numbers in 16 bits
 IGNORE_ATTR = "data-privacylint-ignore"
 
@@ -314,7 +316,11 @@ class _PageWalker:
             handler(self, el, where)
 
     def _on_script(self, el, where) -> None:
-        is_js = (el.get("type") or "").strip().lower() in _JS_TYPES
+        kind = (el.get("type") or "").strip().lower()
+        if kind == "importmap":
+            self._import_map(where)
+            return
+        is_js = kind in _JS_TYPES
         gate = None if is_js else consent.script_gate(el)
         self.scripts += 1
         if self.scripts == 1 and is_js:
@@ -322,12 +328,49 @@ class _PageWalker:
         if not is_js and gate is None:
             return  # not JavaScript and held by no consent manager: the browser never runs it
         src = ("src", el.get("src")) if is_js and el.get("src") else None if is_js else consent.deferred_url(el)
+        if is_js and not src and _in_svg(el):  # an SVG script's URL is its href (or xlink:href)
+            href = el.get("href") or el.get("xlink:href")
+            src = ("href", href) if href else None
         if src:
             self._request(src[1], f"<script {src[0]}>", where, gate)
         elif el.get("src") is None:
             start = self._content_start(where)
             end = _end_of_raw_text(self.source.text, start, "script")
             self._js(self.source.text[start:end], start, gate)
+
+    def _import_map(self, where) -> None:
+        """An import map names the URLs modules are fetched from once imported: each one that is
+        absolute counts as a load (the map exists to be used)."""
+        import json
+
+        start = self._content_start(where)
+        body = self.source.text[start:_end_of_raw_text(self.source.text, start, "script")]
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return
+        maps = [data.get("imports")] + list((data.get("scopes") or {}).values()) if isinstance(data, dict) else []
+        for mapping in maps:
+            for url in (mapping.values() if isinstance(mapping, dict) else ()):
+                if isinstance(url, str):
+                    self._request(url, "<script type=importmap>", where)
+
+    def _on_iframe(self, el, where) -> None:
+        """A srcdoc is a document of its own, on the page's base URL: what it loads, the page loads."""
+        srcdoc = el.get("srcdoc")
+        if not srcdoc:
+            return
+        found = fragment_facts(srcdoc, self.base)
+        if found is None:
+            return
+        line, column = self.source.start_tag(*where)
+        noscript = self.noscript > 0
+        f = self.facts
+        f.requests += [r._replace(line=line, column=column, noscript=noscript or r.noscript,
+                                  kind=f"{r.kind} (in <iframe srcdoc>)") for r in found.requests]
+        f.writes += [w._replace(line=line, column=column) for w in found.writes]
+        f.markers += [m._replace(line=line, column=column) for m in found.markers]
+        f.behaviours += [b._replace(line=line, column=column) for b in found.behaviours]
 
     def _on_style(self, el, where) -> None:
         start = self._content_start(where)
@@ -407,6 +450,13 @@ class _PageWalker:
 
 
 _HANDLERS = {tag: getattr(_PageWalker, f"_on_{tag}") for tag in _HANDLED if hasattr(_PageWalker, f"_on_{tag}")}
+
+
+def _in_svg(el) -> bool:
+    """Whether an element sits inside <svg> (lxml's HTML parser keeps SVG as plain elements)."""
+    if el.get("href") is None and el.get("xlink:href") is None or not hasattr(el, "iterancestors"):
+        return False
+    return any(a.tag == "svg" for a in el.iterancestors())
 
 
 def _referrer_of(el: etree._Element) -> str | None:
