@@ -118,3 +118,14 @@ def test_observed_verdicts_order_before_refusal_and_acceptance():
                             refuse=visit([], ["https://c.example/"]))
     assert [seen.verdict(h) for h in ("a.example", "b.example", "c.example", "d.example")] == [
         BEFORE, GATED, REFUSED, NEVER]
+
+
+def test_the_table_names_each_configuration_once_and_counts_agreement():
+    first, second = FIXTURES[:2]
+    rows = [harness.Row(first, "a.example", harness.Static(GATED), GATED),
+            harness.Row(first, "b.example", harness.Static(BEFORE), GATED),
+            harness.Row(second, "a.example", harness.Static(GATED), GATED)]
+    lines = harness.table(harness.Results(rows, {}, [first, second])).splitlines()
+    assert lines[3] == "|  |  |  | b.example | loads before consent | gated | **no** |"
+    assert [line.count(f"`{first.id}`") for line in lines[2:4]] == [1, 0]
+    assert lines[-1] == "2 of 3 agree, over 2 configurations of 1 libraries."

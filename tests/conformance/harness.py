@@ -360,14 +360,18 @@ _MANAGER_NAMES = {"klaro": "Klaro", "cookieconsent": "CookieConsent (orestbida)"
 
 
 def table(results: Results) -> str:
-    """The Markdown table: one row per fixture and contact."""
+    """The Markdown table: one row per fixture and contact (the fixture's cells on its first row only)."""
     lines = ["| manager | version | configuration | contact | static (PL102) | browser | agree |",
              "|---|---|---|---|---|---|---|"]
+    previous = None
     for r in results.rows:
         lib = r.fixture.library
         knob = r.fixture.knob.replace("|", "\\|")
-        lines.append(f"| {_MANAGER_NAMES[lib.manager]} | {lib.version} | `{r.fixture.id}`: {knob} | {r.host} "
-                     f"| {r.static.verdict} | {r.observed} | {'yes' if r.agree else '**no**'} |")
+        cells = ["", "", ""] if r.fixture is previous else [_MANAGER_NAMES[lib.manager], lib.version,
+                                                              f"`{r.fixture.id}`: {knob}"]
+        previous = r.fixture
+        cells += [r.host, r.static.verdict, r.observed, "yes" if r.agree else "**no**"]
+        lines.append("| " + " | ".join(cells) + " |")
     agreeing = sum(r.agree for r in results.rows)
     lines.append("")
     lines.append(f"{agreeing} of {len(results.rows)} agree, over {len(results.fixtures)} configurations of "
