@@ -42,7 +42,8 @@ def pl102(tmp_path, html: str, rules: str = RULES, check: str = "PL102", **files
     f'<script type="text/plain" data-usercentrics="Google Analytics" src="{GA_SRC}"></script>',  # Usercentrics
     f'<script type="text/plain" class="_iub_cs_activate" data-iub-purposes="4" data-suppressedsrc="{GA_SRC}"></script>',
     f'<script type="text/plain" data-categories="analytics" src="{GA_SRC}"></script>',  # Termly (unconfirmed)
-    "<script>(tarteaucitron.job = tarteaucitron.job || []).push('gtag'); tarteaucitron.user.gtagUa = 'G-TEST1';</script>",
+    "<script>tarteaucitron.init({softConsentMode: true}); (tarteaucitron.job = tarteaucitron.job || []).push('gtag');"
+    " tarteaucitron.user.gtagUa = 'G-TEST1';</script>",
     f"<script>window.addEventListener('CookiebotOnAccept', function () {{ var s = document.createElement('script');"
     f" s.src = '{GA_SRC}'; document.head.appendChild(s); }});</script>",
     f"<script>function OptanonWrapper() {{ if (OnetrustActiveGroups.indexOf('C0002') > -1) {{"
@@ -175,14 +176,15 @@ def test_auto_blocking_is_a_note_and_only_when_first(tmp_path):
     ("CookieConsent.run({mode: 'opt-out', categories: {analytics: {enabled: true}}});", 'data-category="analytics"'),
     ("var klaroConfig = {default: true, optOut: true, services: [{name: 'ga'}]};", 'data-name="ga"'),
     ("var klaroConfig = {services: [{name: 'ga', default: true, optOut: true}]};", 'data-name="ga"'),
-    ("tarteaucitron.init({'highPrivacy': false});", None),
+    ("tarteaucitron.init({'highPrivacy': false, softConsentMode: true});", None),
     ("var _iub = _iub || []; _iub.csConfiguration = {consentOnScroll: true};", 'class="_iub_cs_activate"'),
 ])
 def test_implied_consent_is_no_gate(tmp_path, config, gate):
     if gate:
         held = f'<script type="text/plain" {gate} src="{GA_SRC}"></script>'
     else:
-        held = "<script>(tarteaucitron.job = tarteaucitron.job || []).push('gtag');</script>"
+        held = ("<script>tarteaucitron.init({softConsentMode: true});"
+                " (tarteaucitron.job = tarteaucitron.job || []).push('gtag');</script>")
     assert pl102(tmp_path, held) == []
     assert pl102(tmp_path, f"<script>{config}</script>\n{held}") != []
 

@@ -158,3 +158,69 @@ def test_hostile_scripts_parse_in_bounded_time():
                "var a = " + "[" * 100_000, "a" + "+a" * 100_000 + ";fetch(a)", "'\\u{" + "9" * 10_000 + "}'",
                "var x = '\\udc00'; localStorage.setItem(x, 1); s.src = 'https://t.example.net/\\udc00';"]:
         extract_js(js)
+
+
+# -- conventions the conformance suite (tests/conformance) found in the managers' own code --------
+def _gates(js: str) -> list[tuple[str, str | None]]:
+    result = extract_js(js)
+    return [(r.url, r.gate or result.gate_at(r.offset)) for r in result.requests if r.loaded]
+
+
+def test_a_function_that_builds_a_gated_element_is_read_at_each_call():
+    js = ("function heldBack(name, src) { var s = document.createElement('script');\n"
+          "s.setAttribute('type', 'opt-in'); s.setAttribute('data-name', name); s.setAttribute('data-src', src);\n"
+          "document.head.appendChild(s); }\n"
+          "heldBack('googleAnalytics', 'https://www.googletagmanager.com/gtag/js?id=G-X');")
+    assert _gates(js) == [("https://www.googletagmanager.com/gtag/js?id=G-X", "klaro:googleAnalytics")]
+
+
+def test_klaros_callback_consent_argument_is_a_gate_and_its_start_handlers_are_not():
+    js = ("var klaroConfig = {services: [{name: 'vimeo', callback: function (consent, service) {\n"
+          "  if (consent) { fetch('https://player.vimeo.com/api/player.js'); } }},\n"
+          "  {name: 'hotjar', onDecline: function () { fetch('https://static.hotjar.com/c/hotjar-1.js'); }}]};")
+    assert _gates(js) == [("https://player.vimeo.com/api/player.js", "klaro:vimeo"),
+                          ("https://static.hotjar.com/c/hotjar-1.js", None)]
+
+
+def test_a_cookieconsent_services_callback_is_held_by_its_category():
+    js = ("CookieConsent.run({mode: 'opt-out', categories: {analytics: {enabled: true, services: {gtm: {\n"
+          "  onAccept: function () { fetch('https://www.googletagmanager.com/gtm.js?id=GTM-X'); }}}}}});")
+    assert _gates(js) == [("https://www.googletagmanager.com/gtm.js?id=GTM-X", "cookieconsent:analytics")]
+
+
+def test_a_function_called_only_from_gated_code_is_gated():
+    js = ("function load(src) { var s = document.createElement('script'); s.src = src; document.head.append(s); }\n"
+          "function enableTracking() { load('https://js.hs-scripts.com/1.js'); }\n"
+          "window.cookieconsent.initialise({onStatusChange: function () {\n"
+          "  if (this.hasConsented()) { enableTracking(); } }});")
+    assert _gates(js) == [("https://js.hs-scripts.com/1.js", "osano-cookieconsent")]
+    # called once more outside the gate, or passed as a callback: it may run at any time
+    assert _gates(js + "\nenableTracking();") == [("https://js.hs-scripts.com/1.js", None)]
+    assert _gates(js + "\nsetTimeout(enableTracking, 1);") == [("https://js.hs-scripts.com/1.js", None)]
+
+
+def test_tarteaucitron_loads_googles_tags_at_once_under_consent_mode_unless_told_not_to():
+    js = "tarteaucitron.init({}); (tarteaucitron.job = tarteaucitron.job || []).push('gtag');"
+    result = extract_js(js)
+    assert [(vendor, gate) for _, vendor, _, gate in result.markers] == [("google-analytics", None)]
+    assert [denied for _, denied in result.consent_defaults] == [("ad_storage", "analytics_storage")]
+    soft = extract_js(js.replace("init({})", "init({softConsentMode: true})"))
+    assert [(vendor, gate) for _, vendor, _, gate in soft.markers] == [("google-analytics", "tarteaucitron")]
+
+
+def test_a_tarteaucitron_service_that_needs_no_consent_is_no_gate():
+    js = ("tarteaucitron.services.mine = {key: 'mine', needConsent: false, js: function () {\n"
+          "  fetch('https://player.vimeo.com/api/player.js'); }};")
+    assert _gates(js) == [("https://player.vimeo.com/api/player.js", None)]
+    assert _gates(js.replace("false", "true")) == [("https://player.vimeo.com/api/player.js", "tarteaucitron")]
+
+
+@pytest.mark.parametrize("config, states", [
+    # Orejime, Klaro's fork: consent starts true unless `default` says otherwise; `required` loads nothing
+    ("window.orejimeConfig = {apps: [{name: 'a', optOut: true}, {name: 'b', optOut: true, default: false},"
+     " {name: 'c', required: true, default: false}]};", [("a", "on"), ("b", "off"), ("c", "off")]),
+    ("var klaroConfig = {services: [{name: 'a', optOut: true}, {name: 'c', required: true}]};",
+     [("a", "off"), ("c", "on")]),
+])
+def test_klaro_and_orejime_configurations_read_as_their_code_decides(config, states):
+    assert [(s.name, s.state) for s in extract_js(config).config if not s.name.startswith("@")] == states

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
 from typing import NamedTuple
@@ -148,12 +148,18 @@ class ConsentCode:
     flags: dict[str, str]  # an object whose members are consent flags (Cookiebot.consent)
     tests: dict[str, str]  # a function testing a category (CookieConsent.acceptedCategory)
     groups: dict[str, str]  # a string of consented groups (OnetrustActiveGroups)
+    # callback property -> (manager, word the script must hold, index of its consent parameter):
+    # `callback: function (consent, service) { if (consent) ... }` (Klaro)
+    flag_callbacks: dict[str, tuple[str, str, int]] = field(default_factory=dict)
+    # callback properties that run when the manager starts, before any choice (Klaro's onInit and
+    # onDecline): neither a gate nor a refusal -> (manager, word the script must hold)
+    before_choice: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @cached_property
     def words(self) -> tuple[str, ...]:
         """Text a script must hold for any of this to apply (the cheap test before the tree)."""
         names = [*self.events, *self.refusal_events, *self.properties, *self.functions, *self.calls,
-                 *self.definitions, *self.flags, *self.tests, *self.groups]
+                 *self.definitions, *self.flags, *self.tests, *self.groups, *self.flag_callbacks]
         return tuple(sorted({n.rpartition(".")[2] for n in names}))
 
 
@@ -168,6 +174,10 @@ def _consent_code(vendors) -> ConsentCode:
             table.properties.setdefault(name, []).append((v.id, word))
         if code.get("per_service"):
             table.per_service.add(v.id)
+        for name, spec in (code.get("flag_callbacks") or {}).items():
+            table.flag_callbacks[name] = (v.id, spec["word"], int(spec["consent_argument"]))
+        for name, word in (code.get("before_choice") or {}).items():
+            table.before_choice[name] = (v.id, word)
     return table
 
 

@@ -43,6 +43,8 @@ TODAY = dt.date(2026, 6, 1)
 BEFORE, REFUSED, GATED, NEVER = "loads before consent", "loads after refusal", "gated", "never"
 NOT_SEEN = "not seen"
 WITHOUT_CONSENT = (BEFORE, REFUSED)  # what PL102 must report
+# a collector loading without consent: PL102, or PL111 when it is a session recorder (in its place)
+WITHOUT_CONSENT_CHECKS = frozenset({"PL102", "PL111"})
 
 
 @dataclass(frozen=True)
@@ -143,8 +145,10 @@ class Static:
     where: str = ""  # the PL102 findings' path:line, or the inventory's gate label
 
 
-def static_verdicts(fixture: Fixture, root: Path) -> dict[str, Static]:
-    """Per contacted host: what privacylint's static pass says of it."""
+def static_verdicts(fixture: Fixture, root: Path, seen_urls: list[str] = ()) -> dict[str, Static]:
+    """Per contacted host: what privacylint's static pass says of it. `seen_urls`: what the
+    browser requested, whose paths say which vendor a host stands for (a library's own
+    service file, not the fixture's pages, may hold the URL)."""
     from privacylint.checks import CHECK_IDS
     from privacylint.domains import site_of
     from privacylint.engine import Options, run
@@ -153,14 +157,18 @@ def static_verdicts(fixture: Fixture, root: Path) -> dict[str, Static]:
 
     rules = root.parent / f"{root.name}-rules.yaml"
     rules.write_text(RULES.format(url=SITE_URL, gates=fixture.gates), encoding="utf-8")
-    result = run([str(root)], load_policy(rules, CHECK_IDS), Options(jobs=1, today=TODAY, enabled={"PL102"}))
+    result = run([str(root)], load_policy(rules, CHECK_IDS), Options(jobs=1, today=TODAY, enabled=WITHOUT_CONSENT_CHECKS))
     collectors = result.inventory.get("collectors", [])
     out = {}
+    paths = _paths_by_host(root)
+    for url in seen_urls:
+        parts = urlsplit(url)
+        paths.setdefault(parts.hostname or "", {"/"}).add(parts.path or "/")
     for host in fixture.contacts:
-        vendor = catalogue().vendor_of(host, "/")
-        entries = [c for c in collectors if c["site"] == site_of(host) or vendor and c["vendor"] == vendor.id]
+        vendors = {v.id for path in paths.get(host, {"/"}) if (v := catalogue().vendor_of(host, path))}
+        entries = [c for c in collectors if c["site"] == site_of(host) or c["vendor"] in vendors]
         sites = {site_of(host)} | {c["site"] for c in entries}
-        found = [f"{f.path}:{f.line}" for f in result.findings if f.check == "PL102" and f.subject in sites]
+        found = [f"{f.path}:{f.line}" for f in result.findings if f.check in WITHOUT_CONSENT_CHECKS and f.subject in sites]
         if found:
             out[host] = Static(BEFORE, ", ".join(sorted(set(found))))
         elif entries:
@@ -168,6 +176,19 @@ def static_verdicts(fixture: Fixture, root: Path) -> dict[str, Static]:
         else:
             out[host] = Static(NOT_SEEN)
     return out
+
+
+def _paths_by_host(root: Path) -> dict[str, set[str]]:
+    """Host -> the URL paths the fixture's own files name for it (a host can be two vendors:
+    www.googletagmanager.com/gtag/ is Google Analytics, the rest of it Tag Manager)."""
+    import re
+
+    found: dict[str, set[str]] = {}
+    for path in root.rglob("*"):
+        if path.suffix in (".html", ".js") and "lib" not in path.relative_to(root).parts:
+            for m in re.finditer(r"https?://([\w.-]+)(/[^\s'\"?#]*)?", path.read_text(encoding="utf-8", errors="replace")):
+                found.setdefault(m.group(1), {"/"}).add(m.group(2) or "/")
+    return found
 
 
 # --- the observed verdict -----------------------------------------------------------------------
@@ -345,7 +366,9 @@ def run_all(workdir: Path) -> Results:
     observed = observe(builds)
     rows = []
     for f in every:
-        static = static_verdicts(f, builds[f.id][1])
+        seen = observed[f.id]
+        static = static_verdicts(f, builds[f.id][1], [*seen.accept.before, *seen.accept.after,
+                                                      *seen.refuse.before, *seen.refuse.after])
         rows += [Row(f, host, static[host], observed[f.id].verdict(host)) for host in f.contacts]
     return Results(rows, observed, every)
 

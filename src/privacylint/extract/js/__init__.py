@@ -86,14 +86,15 @@ def _extract_js(js: str) -> JsResult:
     consent.read()
     config = ManagerConfig(script, values)
     config.read()
-    markers = _markers(script, values)
+    markers, mode_defaults = _markers(script, values, config.no_consent_mode)
     behaviours = fingerprinting(script, values)
     gates = innermost(consent.regions, [r.offset for r in requests] + [w.offset for w in writes]
                       + [m[0] for m in markers] + [f[0] for f in loads.fragments] + [b[0] for b in behaviours])
     # code that runs only when the visitor refuses: a URL or snippet there loads nothing before consent
     requests = [r for r in requests if gates.get(r.offset) != REFUSAL]
     markers = [m for m in markers if gates.get(m[0]) != REFUSAL]
-    return JsResult(requests, writes, markers, consent.defaults, tuple(sorted(config.implied)), config.settings,
+    return JsResult(requests, writes, markers, sorted(consent.defaults + mode_defaults), tuple(sorted(config.implied)),
+                    config.settings,
                     [f for f in loads.fragments if gates.get(f[0]) != REFUSAL],
                     {k: v for k, v in gates.items() if v != REFUSAL}, tuple(sorted(loads.mentions)),
                     [b for b in behaviours if gates.get(b[0]) != REFUSAL])
@@ -103,19 +104,27 @@ _MARKERS = 500  # a script repeating a snippet a million times: the first ones s
 _IN_TEXT = frozenset({"string", "template_string", "comment", "regex", "string_fragment", "regex_pattern"})
 
 
-def _markers(script: Script, values: Values) -> list[tuple[int, str, str, str | None]]:
-    """Vendor snippets in the code: a marker that starts inside a string (other than at its
-    quote) or a comment is text, not code."""
+def _markers(script: Script, values: Values, no_consent_mode: set[str]):
+    """Vendor snippets in the code (a marker that starts inside a string, other than at its
+    quote, or in a comment is text, not code), and the consent mode defaults tarteaucitron sets
+    before the Google tags it loads at once: (markers, defaults)."""
     cat = catalogue()
-    found = []
+    found, defaults = [], []
     for offset, vendor, evidence in cat.markers_in(script.text)[:_MARKERS]:
         if _in_code(script, offset):
             found.append((offset, vendor, evidence, None))
     services = cat.tarteaucitron_services
+    early = set(cat.vendors["tarteaucitron"].consent_code.get("consent_mode_services") or ()) \
+        if "tarteaucitron" in cat.vendors and "tarteaucitron" not in no_consent_mode else set()
     for offset, key in _tarteaucitron_jobs(script, values):
-        if key in services:  # tarteaucitron injects the service itself, after consent
+        if key not in services:
+            continue
+        if key in early:  # loaded at once under denied consent mode defaults, which tarteaucitron sets
+            defaults.append((offset, ("ad_storage", "analytics_storage")))
+            found.append((offset + 1, services[key], f"tarteaucitron.job.push('{key}')", None))
+        else:  # tarteaucitron injects the service itself, after consent
             found.append((offset, services[key], f"tarteaucitron.job.push('{key}')", "tarteaucitron"))
-    return sorted(found)
+    return sorted(found), defaults
 
 
 def _in_code(script: Script, offset: int) -> bool:

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from tree_sitter import Node
 
 from privacylint.extract.js.syntax import FUNCTIONS, Script, arguments, callee_name, dotted, text
-from privacylint.extract.js.values import Values
+from privacylint.extract.js.values import Values, property_value
 from privacylint.vendors import catalogue
 
 REFUSAL = "refusal"
@@ -44,6 +44,7 @@ class ConsentCode:
         self.code = catalogue().consent_code
         self.regions: list[Region] = []
         self.defaults: list[tuple[int, tuple[str, ...]]] = []
+        self._flags: list[tuple[int, int, str, str]] = []  # (start, end, consent parameter, gate) of flag callbacks
 
     def read(self) -> None:
         words = self.script.text
@@ -77,8 +78,41 @@ class ConsentCode:
             then = branch.child_by_field_name("consequence" if branch.type != "binary_expression" else "right")
             if condition is not None and then is not None:
                 self._branch(condition, then)
+        self._gated_functions()
         self.regions.sort()
         self.defaults.sort()
+
+    def _gated_functions(self) -> None:
+        """A function the script calls only from gated code (`function enableTracking() {...}`
+        called in a consent callback) runs only after consent too; its name must appear nowhere
+        else (passed as a callback, it could run at any time)."""
+        named = [(text(d.child_by_field_name("name")), d.child_by_field_name("body"))
+                 for d in self.script.nodes("function_declaration") if d.child_by_field_name("name") is not None]
+        if not named or not self.regions:
+            return
+        calls: dict[str, list[int]] = {}
+        for call in self.script.nodes("call_expression"):
+            fn = call.child_by_field_name("function")
+            if fn is not None and fn.type == "identifier":
+                calls.setdefault(text(fn), []).append(self.script.offset(call))
+        for _ in range(3):  # a function called only from a function called only from gated code
+            offsets = [o for name, _ in named for o in calls.get(name, ())]
+            gates = innermost(self.regions, offsets)
+            added = False
+            for name, body in named:
+                sites = calls.get(name, [])
+                found = {gates.get(o) for o in sites}
+                if not sites or len(found) != 1 or None in found or REFUSAL in found or body is None:
+                    continue
+                if len(re.findall(rf"(?<![\w$]){re.escape(name)}(?![\w$])", self.script.text)) != len(sites) + 1:
+                    continue  # named elsewhere too: passed as a callback, assigned
+                start, end = self.script.span(body)
+                if any(r.start == start and r.end == end for r in self.regions):
+                    continue
+                self.regions.append(Region(start, end, found.pop()))
+                added = True
+            if not added:
+                return
 
     def _region(self, node: Node | None, gate: str) -> None:
         if node is not None:
@@ -107,18 +141,37 @@ class ConsentCode:
 
     def _property(self, key: Node, fn: Node) -> None:
         name = text(key).strip("'\"")
+        if name in self.code.before_choice and self.code.before_choice[name][1] in self.script.text:
+            return  # runs when the manager starts: before any choice, so no gate (and no refusal)
+        if name in self.code.flag_callbacks:
+            self._flag_callback(name, fn)
+            return
         if _REFUSAL_KEY.match(name):
             self._region(fn, REFUSAL)
             return
         for cmp, needs in self.code.properties.get(name, ()):
             if needs in self.script.text:
-                service = _sibling_name(fn)
-                self._region(fn, f"{cmp}:{service}" if service and cmp in self.code.per_service else cmp)
+                service = _sibling_name(fn) if cmp in self.code.per_service else None
+                category = service or _category_of_service(fn)
+                self._region(fn, f"{cmp}:{category}" if category else cmp)
                 return
+
+    def _flag_callback(self, name: str, fn: Node) -> None:
+        """`callback: function (consent, service) {...}`: its consent parameter, tested, is a gate."""
+        cmp, word, index = self.code.flag_callbacks[name]
+        params = fn.child_by_field_name("parameters")
+        names = [p for p in params.named_children if p.type == "identifier"] if params is not None else []
+        if word in self.script.text and index < len(names):
+            service = _sibling_name(fn)
+            gate = f"{cmp}:{service}" if service and cmp in self.code.per_service else cmp
+            self._flags.append((*self.script.span(fn), text(names[index]), gate))
 
     def _definition(self, assign: Node, services: Node) -> None:
         """`tarteaucitron.services.x = {...}`: a service runs only once the visitor accepts it."""
         cmp = self.code.definitions.get(dotted(services) or "")
+        service = self.values.object_of(assign.child_by_field_name("right"))
+        if service is not None and _false(property_value(service, "needConsent")):
+            return  # a service that needs no consent runs at once
         if cmp:
             self._region(assign.child_by_field_name("right"), cmp)
 
@@ -146,6 +199,10 @@ class ConsentCode:
             if operator in (">", ">=", "!=", "!==") and text(right) in ("-1", "0") and left.type == "call_expression":
                 return self._consent_test(left, depth + 1)  # groups.indexOf("C0002") > -1
             return None
+        if kind == "identifier" and self._flags:
+            offset, name = self.script.offset(node), text(node)
+            return next((gate for start, end, param, gate in self._flags if start <= offset < end and param == name),
+                        None)
         if kind == "member_expression":
             chain = dotted(node) or ""
             for prefix, cmp in self.code.flags.items():
@@ -185,6 +242,26 @@ class ConsentCode:
                 if value == ("denied", True):
                     denied.add(text(pair.child_by_field_name("key")).strip("'\""))
         self.defaults.append((self.script.offset(call), tuple(sorted(denied))))
+
+
+def _false(node: Node | None) -> bool:
+    return node is not None and (node.type == "false" or text(node) == "!1")
+
+
+def _category_of_service(fn: Node) -> str | None:
+    """The category of a service whose callback `fn` is, in a configuration shaped
+    `categories: {analytics: {services: {ga: {onAccept: fn}}}}` (CookieConsent v3)."""
+    keys, node = [], fn
+    for _ in range(12):
+        node = node.parent
+        if node is None:
+            return None
+        if node.type == "pair":
+            key = node.child_by_field_name("key")
+            keys.append(text(key).strip("'\"") if key is not None else "")
+            if len(keys) >= 4 and keys[-2] == "services":
+                return keys[-1]
+    return None
 
 
 def _sibling_name(fn: Node) -> str | None:

@@ -29,7 +29,7 @@ _LINK_RELS = ("stylesheet", "preload", "prefetch", "modulepreload", "preconnect"
 class Element:
     tag: str
     offset: int
-    attrs: dict[str, tuple[int, Str | None]] = field(default_factory=dict)  # name -> (offset, value)
+    attrs: dict[str, tuple[int, Node]] = field(default_factory=dict)  # name -> (offset, the value's expression)
     inserted: int | None = None  # offset of the first insertion
 
 
@@ -78,45 +78,51 @@ class Elements:
         return None
 
     def attribute(self, element: Element, name: str, value: Node) -> None:
-        offset = self.script.offset(value)
-        found = self.values.string(value)
         if name == URL_ATTRIBUTE.get(element.tag) or name.startswith("data-") and "src" in name:
             self.flow.consume(value)
+            found = self.values.string(value)
             if found is None or not URLISH.match(found.text):
-                self.flow.maybe_wrapper(value)
-        element.attrs[name] = (offset, found)
+                self.flow.maybe_wrapper(value, element)
+        element.attrs[name] = (self.script.offset(value), value)
 
     def requests(self) -> list[JsRequest]:
         """What the created elements load, with the gate and referrer policy their attributes give."""
         found = []
         for element in self.created.values():
-            url_attr = URL_ATTRIBUTE.get(element.tag)
-            if url_attr is None:
-                continue
-            attrs = {name: (value.text if value is not None else "") for name, (_, value) in element.attrs.items()}
-            gate, attr = None, url_attr
-            if element.tag == "script":
-                if attrs.get("type", "").strip().lower() not in _JS_TYPES:
-                    gate = consent.script_gate(attrs)
-                    if gate is None:
-                        continue  # not JavaScript and held by no consent manager: never run
-                    deferred = consent.deferred_url(attrs)
-                    if deferred is None:
-                        continue
-                    attr = deferred[0]
-            elif element.tag == "link" and not any(rel in attrs.get("rel", "").lower().split() for rel in _LINK_RELS):
-                continue
-            elif element.tag in _HOLDABLE:
-                held = consent.embed_gate(attrs)
-                if held is not None:
-                    gate, attr, _ = held
-            if element.inserted is None and gate is None and element.tag not in _LOADS_WHEN_SET | _LOADS_WHEN_INSERTED:
-                continue
-            offset, value = element.attrs.get(attr, (element.offset, None))
-            if value is None or not URLISH.match(value.text):
-                if element.tag in ("script", "link"):
-                    self.flow.mention(value, "*.js" if element.tag == "script" else "*.css")
-                continue
-            referrer = attrs.get("referrerpolicy", "").strip().lower() or None
-            found.append(JsRequest(offset, value.text, True, f"<{element.tag} {attr}> {CREATED}", gate, referrer))
+            found += self.loads_of(element)
         return found
+
+    def loads_of(self, element: Element, env: dict | None = None, at: int | None = None) -> list[JsRequest]:
+        """What one element loads; `env` binds the parameters of a function that builds it, for
+        one call of that function (the load is then at the call, `at`)."""
+        url_attr = URL_ATTRIBUTE.get(element.tag)
+        if url_attr is None:
+            return []
+        evaluated = {name: (offset, self.values.string(node, env=env)) for name, (offset, node) in element.attrs.items()}
+        attrs = {name: (value.text if value is not None else "") for name, (_, value) in evaluated.items()}
+        gate, attr = None, url_attr
+        if element.tag == "script":
+            if attrs.get("type", "").strip().lower() not in _JS_TYPES:
+                gate = consent.script_gate(attrs)
+                if gate is None:
+                    return []  # not JavaScript and held by no consent manager: never run
+                deferred = consent.deferred_url(attrs)
+                if deferred is None:
+                    return []
+                attr = deferred[0]
+        elif element.tag == "link" and not any(rel in attrs.get("rel", "").lower().split() for rel in _LINK_RELS):
+            return []
+        elif element.tag in _HOLDABLE:
+            held = consent.embed_gate(attrs)
+            if held is not None:
+                gate, attr, _ = held
+        if element.inserted is None and gate is None and element.tag not in _LOADS_WHEN_SET | _LOADS_WHEN_INSERTED:
+            return []
+        offset, value = evaluated.get(attr, (element.offset, None))
+        if value is None or not URLISH.match(value.text):
+            if element.tag in ("script", "link") and env is None:
+                self.flow.mention(value, "*.js" if element.tag == "script" else "*.css")
+            return []
+        referrer = attrs.get("referrerpolicy", "").strip().lower() or None
+        return [JsRequest(offset if at is None else at, value.text, True, f"<{element.tag} {attr}> {CREATED}",
+                          gate, referrer)]

@@ -52,6 +52,8 @@ class Loads:
         self.consumed: set[int] = set()  # literal nodes read as part of a load
         self.elements = Elements(script, values, self)
         self.wrappers: dict[str, set[int]] = {}  # function name -> parameters that flow into a load
+        # function name -> (the function, an element it builds from its parameters)
+        self.element_wrappers: dict[str, list[tuple[Node, object]]] = {}
         self.not_loads: set[int] = set()  # literal nodes in navigation
         # the site's own files the code may load, as written: a path, a path's start ending in "*",
         # or "*.js"/"*.css" where it loads a script or stylesheet whose URL it computes
@@ -190,11 +192,15 @@ class Loads:
         if literal is not None:
             self.consumed.add(literal.id)
 
-    def maybe_wrapper(self, arg: Node) -> None:
+    def maybe_wrapper(self, arg: Node, element=None) -> None:
+        """A load whose URL is a parameter of a named function makes the function a wrapper of
+        loads; an element it builds is read again at each call, with the call's arguments."""
         param = self.values.leading_param(arg)
         if isinstance(param, Param):
             name = function_name(param.function)
-            if name:
+            if name and element is not None:
+                self.element_wrappers.setdefault(name, []).append((param.function, element))
+            elif name:
                 self.wrappers.setdefault(name, set()).add(param.index)
 
     def _fragment(self, value: Node) -> None:
@@ -203,7 +209,25 @@ class Loads:
             self.fragments.append((self.script.offset(value), markup.text))
 
     # -- calls of the site's own functions that wrap a load -----------------------------------
+    def _element_wrapper_loads(self) -> None:
+        """`function heldBack(name, src) { s = createElement('script'); s.setAttribute('data-name',
+        name); s.setAttribute('data-src', src); ... }`, called as heldBack('ga', 'https://…'): each
+        call loads what the element becomes with its arguments, gate included."""
+        if not self.element_wrappers:
+            return
+        for call in self.script.nodes("call_expression"):
+            fn = call.child_by_field_name("function")
+            if fn is None or fn.type != "identifier" or text(fn) not in self.element_wrappers:
+                continue
+            args = arguments(call)
+            for function, element in self.element_wrappers[text(fn)]:
+                for request in self.elements.loads_of(element, {function.id: args}, self.script.offset(call)):
+                    self.requests.append(request)
+                    for arg in args:
+                        self.consume(arg)
+
     def _wrapped_loads(self) -> None:
+        self._element_wrapper_loads()
         done: set[str] = set()
         for _ in range(3):  # a wrapper of a wrapper of a load
             names = sorted(set(self.wrappers) - done)

@@ -24,9 +24,11 @@ from privacylint.extract.js.values import Values
 
 ON, PRE_TICKED, OFF = "on", "pre-ticked", "off"
 
-_CONFIG_KEYS = frozenset({"services", "apps", "categories", "toggle", "highPrivacy", "consentOnScroll",
-                          "consentOnContinuedBrowsing", "consentOnDocumentClick", "cookie_name", "storageName",
-                          "storageMethod", "cookieName"})
+_TARTEAUCITRON_KEYS = frozenset({"highPrivacy", "cookieName", "serviceDefaultState", "googleConsentMode",
+                                 "softConsentMode"})
+_CONFIG_KEYS = frozenset({"services", "apps", "categories", "toggle", "consentOnScroll", "consentOnContinuedBrowsing",
+                          "consentOnDocumentClick", "cookie_name", "storageName", "storageMethod",
+                          *_TARTEAUCITRON_KEYS})
 
 
 class Setting(NamedTuple):
@@ -42,28 +44,29 @@ class ManagerConfig:
         self.values = values
         self.settings: list[Setting] = []
         self.implied: set[str] = set()
+        self.no_consent_mode: set[str] = set()  # managers configured not to load Google tags under consent mode
 
     def read(self) -> None:
         code = self.script.text
         lower = code.lower()
-        if not any(w in lower for w in ("klaro", "cookieconsent", "tarteaucitron", "_iub", "cc.run")):
+        if not any(w in lower for w in ("klaro", "orejime", "cookieconsent", "tarteaucitron", "_iub", "cc.run")):
             return
         for node in self.script.nodes("object"):
             props = self._props(node)
             if _CONFIG_KEYS.isdisjoint(props):
                 continue
-            if "klaro" in lower and ("services" in props or "apps" in props or "storageName" in props):
-                self._klaro(node, props)
+            if ("klaro" in lower or "orejime" in lower) and ("services" in props or "apps" in props
+                                                              or "storageName" in props):
+                # Orejime, a Klaro fork, reads the same configuration; its library default is true
+                self._klaro(node, props, orejime="orejime" in lower and "klaro" not in lower)
             if "CookieConsent" in code and "categories" in props:
                 self._cookieconsent_v3(node, props)
             if "toggle" in props and ("initCookieConsent" in code or "cookieconsent" in lower):
                 self._cookieconsent_v2_toggle(props)
             if "cookie_name" in props and ("initCookieConsent" in code or "cc.run" in code):
                 self._storage("cookieconsent", "@cookie", props["cookie_name"])
-            if "tarteaucitron" in lower and ("highPrivacy" in props or "cookieName" in props):
-                if self._bool(props.get("highPrivacy")) is False:
-                    self.implied.add("tarteaucitron")
-                self._storage("tarteaucitron", "@cookie", props.get("cookieName"))
+            if "tarteaucitron" in lower and _TARTEAUCITRON_KEYS & props.keys():
+                self._tarteaucitron(props)
             if "_iub" in code and any(self._bool(props.get(k)) for k in (
                     "consentOnScroll", "consentOnContinuedBrowsing", "consentOnDocumentClick")):
                 self.implied.add("iubenda")
@@ -102,11 +105,24 @@ class ManagerConfig:
             self.settings.append(Setting(manager, where, name, self.script.offset(node)))
 
     # -- Klaro ---------------------------------------------------------------------------------
-    def _klaro(self, config: Node, props: dict[str, Node]) -> None:
+    def _tarteaucitron(self, props: dict[str, Node]) -> None:
+        """tarteaucitron 1.34 (`tarteaucitron.load`): `highPrivacy: false` loads every service on
+        the next page view, `serviceDefaultState: true` at once; with `googleConsentMode` (on by
+        default) and without `softConsentMode`, Google's services load at once under denied
+        consent mode defaults (their `fallback`)."""
+        if self._bool(props.get("highPrivacy")) is False or self._bool(props.get("serviceDefaultState")):
+            self.implied.add("tarteaucitron")
+        if self._bool(props.get("googleConsentMode")) is False or self._bool(props.get("softConsentMode")):
+            self.no_consent_mode.add("tarteaucitron")
+        self._storage("tarteaucitron", "@cookie", props.get("cookieName"))
+
+    def _klaro(self, config: Node, props: dict[str, Node], orejime: bool = False) -> None:
         """Klaro (0.6 `apps`, 0.7 `services`), as its ConsentManager decides: a service's consent
         starts as `default || required`, else the configuration's `default`; it applies before the
         visitor confirms only when `optOut` (the service's, else the configuration's); `required`
-        (the service's, else the configuration's) applies whatever the visitor chooses."""
+        (the service's, else the configuration's) applies whatever the visitor chooses.
+        Orejime, its fork (2.3): consent starts as the service's `default`, else the
+        configuration's, else true; `required` only keeps a refusal from switching it off."""
         config_default, config_opt_out = self._bool(props.get("default")), self._bool(props.get("optOut"))
         config_required = self._bool(props.get("required"))
         services = props.get("services") or props.get("apps")
@@ -116,11 +132,15 @@ class ManagerConfig:
                 continue
             service = self._props(obj)
             own_default, own_required = self._bool(service.get("default")), self._bool(service.get("required"))
-            consent = own_default or own_required  # JavaScript's ||: false || undefined is undefined
-            if consent is None or consent is False and own_default is False and own_required is None:
-                consent = config_default
+            if orejime:
+                consent = _first_set(own_default, True if config_default is None else config_default)
+                required = False
+            else:
+                consent = own_default or own_required  # JavaScript's ||: false || undefined is undefined
+                if consent is None or consent is False and own_default is False and own_required is None:
+                    consent = config_default
+                required = _first_set(own_required, config_required)
             opt_out = _first_set(self._bool(service.get("optOut")), config_opt_out)
-            required = _first_set(own_required, config_required)
             state = ON if required or opt_out and consent else PRE_TICKED if consent else OFF
             self._add("klaro", self._string(service.get("name")), state, obj)
         method = (self._string(props.get("storageMethod")) or "cookie").lower()

@@ -51,6 +51,8 @@ def _relevant() -> re.Pattern:
               "insertAdjacentHTML", "createElement", "Image", "Audio", "WebTransport", ".js", ".css",
               "toDataURL", "getImageData", "WEBGL_debug_renderer_info", "UNMASKED_RENDERER_WEBGL",
               "OfflineAudioContext", "measureText", "offsetWidth"}
+    tokens.update(cat.consent_code.words)  # consent managers' callbacks and tests
+    tokens.update(("orejime", "Orejime"))
     for vendor in cat.vendors.values():
         tokens.update(split_pattern(h)[0] for h in vendor.hosts)
         tokens.update(max(re.findall(r"[\w$.]+", m), key=len) for m in vendor.markers)

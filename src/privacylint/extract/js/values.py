@@ -82,9 +82,10 @@ class Values:
             self._scoped[name] = grouped
         return self._scoped[name]
 
-    def resolve(self, ident: Node) -> list[Node] | Param | None:
+    def resolve(self, ident: Node, env: dict | None = None) -> list[Node] | Param | None:
         """The expressions a name may hold where `ident` reads it, a parameter, or None (unknown:
-        a global nobody assigns here, a property...)."""
+        a global nobody assigns here, a property...). `env` binds the parameters of functions
+        being read for one call (function node id -> the call's argument nodes)."""
         name = text(ident)
         grouped = self._by_scope(name)
         scope = self.scope_of(ident)
@@ -95,6 +96,9 @@ class Values:
             if scope.type in FUNCTIONS:
                 index = _param_index(scope, name)
                 if index is not None:
+                    if env and scope.id in env:
+                        args = env[scope.id]
+                        return [args[index]] if index < len(args) else None
                     return self._argument(scope, index) or Param(scope, index)
             scope = self.scope_of(scope)
         return None
@@ -115,7 +119,7 @@ class Values:
         return [args[index]] if index < len(args) else None
 
     # -- values ----------------------------------------------------------------------------
-    def string(self, node: Node | None, depth: int = 0) -> Str | None:
+    def string(self, node: Node | None, depth: int = 0, env: dict | None = None) -> Str | None:
         """The string `node` evaluates to, in full or its start; None when nothing is known."""
         if node is None or depth > _DEPTH:
             return None
@@ -123,47 +127,47 @@ class Values:
         if kind == "string":
             return Str(string_value(self.script, node), True)
         if kind == "template_string":
-            return self._template(node, depth)
+            return self._template(node, depth, env)
         if kind == "binary_expression":
-            return self._concat(node, depth)
+            return self._concat(node, depth, env)
         if kind in ("parenthesized_expression", "sequence_expression"):
             last = node.named_children[-1] if node.named_child_count else None
-            return self.string(last, depth + 1)
+            return self.string(last, depth + 1, env)
         if kind == "assignment_expression":
-            return self.string(node.child_by_field_name("right"), depth + 1)
+            return self.string(node.child_by_field_name("right"), depth + 1, env)
         if kind == "identifier":
-            return self._identifier(node, depth)
+            return self._identifier(node, depth, env)
         if kind in ("member_expression", "subscript_expression"):
-            return self.string(self.member(node, depth), depth + 1)
+            return self.string(self.member(node, depth, env), depth + 1, env)
         return None
 
-    def member(self, node: Node, depth: int = 0) -> Node | None:
+    def member(self, node: Node, depth: int = 0, env: dict | None = None) -> Node | None:
         """The expression `cfg.url` (or `cfg["url"]`) reads, when `cfg` is an object literal here."""
-        obj = self.object_of(node.child_by_field_name("object"), depth + 1)
+        obj = self.object_of(node.child_by_field_name("object"), depth + 1, env)
         if obj is None:
             return None
         if node.type == "member_expression":
             key = node.child_by_field_name("property")
             name = text(key) if key is not None else None
         else:
-            index = self.string(node.child_by_field_name("index"), depth + 1)
+            index = self.string(node.child_by_field_name("index"), depth + 1, env)
             name = index.text if index is not None and index.complete else None
         return property_value(obj, name) if name is not None else None
 
-    def _identifier(self, node: Node, depth: int) -> Str | None:
-        values = self.resolve(node)
+    def _identifier(self, node: Node, depth: int, env: dict | None) -> Str | None:
+        values = self.resolve(node, env)
         if not isinstance(values, list):
             return None
-        found = {self.string(v, depth + 1) for v in values}
+        found = {self.string(v, depth + 1, env) for v in values}
         return found.pop() if len(found) == 1 else None
 
-    def _template(self, node: Node, depth: int) -> Str:
+    def _template(self, node: Node, depth: int, env: dict | None) -> Str:
         parts = []
         for child in node.children:
             if child.type in ("string_fragment", "escape_sequence"):
                 parts.append(unescape(self.script.source(child)))
             elif child.type == "template_substitution":
-                inner = self.string(child.named_child(0) if child.named_child_count else None, depth + 1)
+                inner = self.string(child.named_child(0) if child.named_child_count else None, depth + 1, env)
                 if inner is None:
                     return Str("".join(parts), False)
                 parts.append(inner.text)
@@ -171,14 +175,14 @@ class Values:
                     return Str("".join(parts), False)
         return Str("".join(parts), True)
 
-    def _concat(self, node: Node, depth: int) -> Str | None:
+    def _concat(self, node: Node, depth: int, env: dict | None) -> Str | None:
         operator = node.child_by_field_name("operator")
         if operator is None or operator.type != "+":
             return None
-        left = self.string(node.child_by_field_name("left"), depth + 1)
+        left = self.string(node.child_by_field_name("left"), depth + 1, env)
         if left is None or not left.complete:
             return left
-        right = self.string(node.child_by_field_name("right"), depth + 1)
+        right = self.string(node.child_by_field_name("right"), depth + 1, env)
         if right is None:
             return Str(left.text, False)
         return Str(left.text + right.text, right.complete)
@@ -206,18 +210,18 @@ class Values:
                 return self.leading_param(first.named_child(0), depth + 1)
         return None
 
-    def object_of(self, node: Node | None, depth: int = 0) -> Node | None:
+    def object_of(self, node: Node | None, depth: int = 0, env: dict | None = None) -> Node | None:
         """The object literal an expression is (directly, or through a name)."""
         if node is None or depth > _DEPTH:
             return None
         if node.type == "object":
             return node
         if node.type == "parenthesized_expression" and node.named_child_count:
-            return self.object_of(node.named_child(0), depth + 1)
+            return self.object_of(node.named_child(0), depth + 1, env)
         if node.type == "identifier":
-            found = self.resolve(node)
+            found = self.resolve(node, env)
             if isinstance(found, list) and len(found) == 1:
-                return self.object_of(found[0], depth + 1)
+                return self.object_of(found[0], depth + 1, env)
         return None
 
 
