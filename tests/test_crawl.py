@@ -141,6 +141,8 @@ def test_the_command_line_takes_a_url(server, tmp_path, monkeypatch, capsys):
     assert "give one URL, or built site directories, not both" in capsys.readouterr().err
     assert cli.main(["http://127.0.0.1:9/", "--crawl-delay", "0"]) == 2
     assert "nothing could be fetched from http://127.0.0.1:9/" in capsys.readouterr().err
+    assert cli.main([server, "--max-seconds", "nan"]) == 2  # a limit sockets cannot take is no internal error
+    assert "(the crawl stopped at --max-seconds nan)" in capsys.readouterr().err
 
 
 def test_the_proxy_of_the_environment_is_used(monkeypatch, policy):

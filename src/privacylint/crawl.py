@@ -121,7 +121,7 @@ class _Crawler:
         self.origin = urlsplit(base)[:2]
         self.result = Crawl(base, Folder(folder, base))
         self.started = time.monotonic()
-        self.deadline = self.started + limits.max_seconds
+        self.deadline = self.started + _seconds(limits.max_seconds)
         self.bytes = self.headers_bytes = 0
         self.last = float("-inf")
         self.done: set[str] = set()  # final URLs stored
@@ -236,11 +236,11 @@ class _Crawler:
     def _ask(self, url: str, max_size: int) -> fetch.Response:
         """One request: after the polite pause, within the time left; raises FetchError."""
         now = time.monotonic()
-        pause = min(self.limits.delay - (now - self.last), self.deadline - now)
+        pause = min(_seconds(self.limits.delay) - (now - self.last), self.deadline - now)
         if pause > 0:
             time.sleep(pause)
         self.last = time.monotonic()
-        deadline = min(self.last + self.limits.timeout, self.deadline)
+        deadline = min(self.last + _seconds(self.limits.timeout), self.deadline)
         try:
             response = fetch.get(url, deadline=deadline, max_size=max_size, user_agent=USER_AGENT,
                                  authorization=self.authorization)
@@ -340,6 +340,11 @@ def _with_http_charset(body: bytes, content_type: str) -> bytes:
     return codecs.BOM_UTF8 + body.decode(encoding.codec_info.name, "replace").encode("utf-8", "replace")
 
 
+def _seconds(value: float) -> float:
+    """Seconds that sockets and sleep accept: NaN is none, anything over a day a day."""
+    return min(value, 86400.0) if value > 0 else 0.0
+
+
 def _without_credentials(url: str) -> str:
     return split_credentials(url)[0]
 
@@ -366,7 +371,8 @@ def check_url(url: str, policy, options, limits: CrawlLimits):
     with tempfile.TemporaryDirectory(prefix="privacylint-fetched-") as folder:
         fetched = crawl(base, folder, [policy.homepage, policy.statement_page or ""], limits, authorization)
         if not fetched.pages:
-            why = "; ".join(f"{u}: {w}" for u, _, w in fetched.failures[:3]) or "no page answered"
+            why = "; ".join(f"{u}: {w}" for u, _, w in fetched.failures[:3]) or \
+                (f"the crawl stopped at {fetched.stopped}" if fetched.stopped else "no page answered")
             raise CrawlError(f"nothing could be fetched from {fetched.base} ({why})")
         production = urlsplit(policy.site_url).hostname
         deployed = dataclasses.replace(policy, site_url=fetched.base,
