@@ -131,9 +131,12 @@ def test_a_nul_in_a_sitemap_url_is_fetched_under_a_safe_name(server, policy):
 
 
 def test_an_asset_and_a_page_on_one_path_are_both_checked(server, policy):
-    server.page("/", HOME + '<script src="/x"></script><a href="/x/">x</a><a href="/y">y</a><a href="/y/">y</a>')
+    server.page("/", HOME + '<script src="/x"></script><a href="/x/">x</a><a href="/y">y</a><a href="/y/">y</a>'
+                '<script src="/z.js"></script><a href="/z.js/">z</a>')
     server.page("/x", 'localStorage.setItem("theme", "dark");', content_type="application/javascript")
     server.page("/x/", GOOD)
+    server.page("/z.js", 'localStorage.setItem("zoom", "1");', content_type="application/javascript")
+    server.page("/z.js/", '<img src="https://www.facebook.com/tr?id=1">')
     server.page("/y", '<script src="https://static.hotjar.com/c/hotjar-1.js"></script>')
     server.page("/y/", '<iframe src="https://player.vimeo.com/video/1"></iframe>')
     result = checked(check(server.url, policy))
@@ -141,6 +144,18 @@ def test_an_asset_and_a_page_on_one_path_are_both_checked(server, policy):
     assert ("PL101", f"{server.url}x/", "youtube.com") in result
     assert ("PL101", f"{server.url}y", "hotjar.com") in result
     assert ("PL101", f"{server.url}y/", "vimeo.com") in result
+    assert ("PL201", f"{server.url}z.js", "zoom") in result
+    assert ("PL101", f"{server.url}z.js/", "facebook.com") in result
+
+
+def test_a_page_without_a_trailing_slash_resolves_relative_links_as_browsers_do(server, tmp_path):
+    rules = BASE_RULES.replace("  page: /privacy/", "  page: /privacy/\n  linked_from: every-page")
+    server.page("/", HOME + '<a href="/docs/a">a</a>')
+    server.page("/docs/a", '<a href="../privacy/">Privacy</a>')  # /privacy/ from /docs/a; /docs/privacy/ from /docs/a/
+    for path in ("/privacy/", "/good/"):
+        server.page(path, '<a href="/privacy/">Privacy</a>')
+    result = check(server.url, policy_of(tmp_path, rules))
+    assert [f.path for f in result.findings if f.check == "PL302"] == []
 
 
 def test_a_300_character_path_segment_is_checked(server, policy):

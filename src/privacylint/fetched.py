@@ -1,11 +1,11 @@
 """The fetched site as a build folder: each URL under a safe file name, and a `_headers` file.
 
-A URL path becomes the file a static build would hold (`/a/` and `/a` as a page -> a/index.html,
-`/app` sent as JavaScript -> app.js), so extraction and the checks read it as they read a build.
+A URL path becomes the file a static build would hold (`/a/` -> a/index.html, `/a` as a page ->
+a.html, `/app` sent as JavaScript -> app.js), so extraction and the checks read it as they read a build.
 A URL is the server's to choose, so no name it gives is trusted: a segment with a NUL, a control
 or line-breaking character, an encoded `/`, `.` or `..`, an empty segment, over 200 bytes, or
-a name that collides with one already written (an asset `/x` and a page `/x/`, two queries of
-one path) gets a neutral name instead, `_privacylint/<hash>.html`; findings still point at its
+a name that collides with one already written (a script `/x.js` and a page `/x.js/`, two queries
+of one path) gets a neutral name instead, `_privacylint/<hash>.html`; findings still point at its
 URL (Folder.url_of). Header values are written on one line each, so nothing a server sends can
 add a line to `_headers`.
 """
@@ -71,11 +71,9 @@ class Folder:
         segments = [unquote(s, errors="replace") for s in path[len(self.base_path):].split("/")]
         last = segments.pop()
         if kind == "page" and not last.lower().endswith(_PAGE_ENDINGS):
-            if last and "." not in last:  # /a is the page a/index.html, as /a/ is
-                segments.append(last)
-                last = "index.html"
-            else:
-                last = last + ".html" if last else "index.html"
+            # /a/ is a/index.html; /a and /a.php are a.html and a.php.html: each in the folder its
+            # URL is in, so relative URLs in it resolve as they do in the browser
+            last = last + ".html" if last else "index.html"
         elif kind != "page" and kind_of(last) != kind:
             last = (last or "index") + _EXTENSION[kind]
         segments.append(last)
