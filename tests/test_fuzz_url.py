@@ -38,8 +38,7 @@ EXAMPLES = int(os.environ.get("PRIVACYLINT_FUZZ_EXAMPLES", "60"))
 def fuzz(examples: int):
     return settings(max_examples=max(10, examples), deadline=None,
                     database=DirectoryBasedExampleDatabase(str(CORPUS)),
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                           HealthCheck.function_scoped_fixture])
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 PAGE = (b'<a href="/privacy/">P</a><script src="/app.js"></script>'
