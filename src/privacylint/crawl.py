@@ -40,6 +40,7 @@ from privacylint.extract.urls import resolve
 from privacylint.facts import META_REFRESH, FileFacts
 from privacylint.fetched import Folder
 from privacylint.model import DEFAULT_MAX_FILE_SIZE
+from privacylint.report_urls import as_urls, counted
 
 USER_AGENT = f"privacylint/{__version__} (privacy statement linter; checks this site against its policy)"
 _HEADERS_KEPT = ("set-cookie", "content-security-policy", "content-security-policy-report-only", "referrer-policy")
@@ -82,11 +83,11 @@ class Crawl:
         """Why the crawl did not read every page it found, in words; None when it did."""
         why = []
         if self.stopped and self.unreached:
-            why.append(f"the crawl stopped at {self.stopped} with {_count(len(self.unreached), 'URL')} not fetched")
+            why.append(f"the crawl stopped at {self.stopped} with {counted(len(self.unreached), 'URL')} not fetched")
         if self.robots_skipped:
-            why.append(f"robots.txt kept {_count(len(self.robots_skipped), 'URL')} from being fetched")
+            why.append(f"robots.txt kept {counted(len(self.robots_skipped), 'URL')} from being fetched")
         if self.failures:
-            why.append(f"{_count(len(self.failures), 'URL')} could not be read (see PL001)")
+            why.append(f"{counted(len(self.failures), 'URL')} could not be read (see PL001)")
         return "; ".join(why) or None
 
 
@@ -349,10 +350,6 @@ def _without_credentials(url: str) -> str:
     return split_credentials(url)[0]
 
 
-def _count(n: int, what: str) -> str:
-    return f"{n:,} {what}{'s' if n != 1 else ''}"
-
-
 def check_url(url: str, policy, options, limits: CrawlLimits):
     """Fetch the deployed site into a temporary folder and check it as a build (the policy's
     site.url becomes the deployed URL; its own host stays first party); findings at URLs."""
@@ -360,7 +357,6 @@ def check_url(url: str, policy, options, limits: CrawlLimits):
     import tempfile
 
     from privacylint.engine import run
-    from privacylint.report_urls import as_urls
 
     clean, authorization, secret = split_credentials(url)
     base = resolve(clean, clean)

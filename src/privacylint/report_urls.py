@@ -43,13 +43,17 @@ def notes(fetched) -> list[str]:
     """What the crawl did not read and why: robots.txt, a limit, trouble with robots.txt or the sitemap."""
     out = list(fetched.notes)
     if fetched.robots_skipped:
-        out.append(f"robots.txt asks privacylint not to fetch {len(fetched.robots_skipped):,} URL(s) it found, so "
-                   f"they were not checked: {_listed(fetched.robots_skipped)}.")
+        out.append(f"robots.txt asks privacylint not to fetch {counted(len(fetched.robots_skipped), 'URL')} it "
+                   f"found, so they were not checked: {_listed(fetched.robots_skipped)}.")
     if fetched.stopped:
-        left = f"{len(fetched.unreached):,} URL(s) found were not fetched: {_listed(fetched.unreached)}" \
+        left = f"{counted(len(fetched.unreached), 'URL')} found not fetched: {_listed(fetched.unreached)}" \
             if fetched.unreached else "nothing found was left"
-        out.append(f"the crawl stopped at {fetched.stopped} after {fetched.pages:,} page(s); {left}.")
+        out.append(f"the crawl stopped at {fetched.stopped} after {counted(fetched.pages, 'page')}; {left}.")
     return out
+
+
+def counted(n: int, what: str) -> str:
+    return f"{n:,} {what}{'s' if n != 1 else ''}"
 
 
 def _listed(urls: list[str]) -> str:
