@@ -7,13 +7,15 @@ from __future__ import annotations
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 from conftest import BASE_RULES
+from hostile_server import HostileServer
 
 from privacylint import cli
 from privacylint.checks import CHECK_IDS
-from privacylint.crawl import CrawlLimits, check_url
+from privacylint.crawl import CrawlError, CrawlLimits, check_url
 from privacylint.engine import Options
 from privacylint.policy import load_policy
 
@@ -29,10 +31,10 @@ PAGES = {
 
 class Site(BaseHTTPRequestHandler):
     pages = PAGES
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
     hang = 0.0
 
-    def do_GET(self):  # noqa: N802 - the http.server interface
+    def do_GET(self):  # the http.server interface
         self.hits.append(self.path)
         if self.path == "/robots.txt":
             return self._send(200, "User-agent: *\nDisallow: /private/\n", "text/plain")
@@ -119,7 +121,7 @@ def test_a_hanging_page_is_a_finding_and_the_run_goes_on(server, policy):
     result = check(server, policy, timeout=0.5)
     slow = [f for f in result.findings if f.path == f"{server}slow/"]
     assert [(f.check, f.severity, f.message) for f in slow] == [
-        ("PL001", "error", "could not be fetched: ReadTimeout; it was not checked.")]
+        ("PL001", "error", "it did not arrive whole within 0.5 seconds, the time allowed; it was not checked.")]
     assert any(f.check == "PL101" and f.path == f"{server}blog/" for f in result.findings)
 
 
@@ -139,3 +141,24 @@ def test_the_command_line_takes_a_url(server, tmp_path, monkeypatch, capsys):
     assert "give one URL, or built site directories, not both" in capsys.readouterr().err
     assert cli.main(["http://127.0.0.1:9/", "--crawl-delay", "0"]) == 2
     assert "nothing could be fetched from http://127.0.0.1:9/" in capsys.readouterr().err
+    assert cli.main([server, "--max-seconds", "nan"]) == 2  # a limit sockets cannot take is no internal error
+    assert "(the crawl stopped at --max-seconds nan)" in capsys.readouterr().err
+
+
+def test_the_proxy_of_the_environment_is_used(monkeypatch, policy):
+    proxy = HostileServer()
+    proxy.page("http://site.invalid/", '<iframe src="https://www.youtube.com/embed/x"></iframe>')
+    proxy.raw("site.invalid:443", b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+    monkeypatch.setenv("http_proxy", proxy.url)
+    monkeypatch.setenv("https_proxy", proxy.url)
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    try:
+        result = check("http://site.invalid/", policy)
+        assert ("PL101", "http://site.invalid/") in [(f.check, f.path) for f in result.findings]
+        assert "http://site.invalid/robots.txt" in proxy.paths()  # the absolute form, to the proxy only
+        with pytest.raises(CrawlError, match="nothing could be fetched from https://site.invalid/"):
+            check("https://site.invalid/", policy)
+        assert "site.invalid:443" in proxy.paths()  # a CONNECT tunnel, refused here
+    finally:
+        proxy.close()

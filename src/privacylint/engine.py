@@ -38,6 +38,7 @@ class Options:
     source: str | None = None  # the site's source tree (source mapping, site config)
     configs: tuple[str, ...] = ()  # site config and header files given explicitly
     cache_dir: str | None = None  # the fact cache; None: extract every file
+    aliases: dict = field(default_factory=dict)  # URL mode: a URL's site path -> the file it was fetched as
 
 
 @dataclass(slots=True)
@@ -75,7 +76,8 @@ def _run(roots: list[str], policy: Policy, options: Options) -> Result:
     findings, sites = [], []
     for root in roots:
         files, skipped = discover(root)
-        site = Site(root, [], policy, catalogue(), severities, read_config(root, options.source, options.configs))
+        site = Site(root, [], policy, catalogue(), severities, read_config(root, options.source, options.configs),
+                    options.aliases)
         jobs = [Job(f.abspath, f.relpath, policy.site_url + quote(f.relpath), options.max_file_size, f.size,
                     content_charset(site.config, f.relpath) if site.config.headers else None)
                 for f in files]

@@ -12,10 +12,13 @@ SPEC = CheckSpec("PL104", "insecure-third-party-request", "warning",
 
 
 def check(site):
+    # A protocol-relative //host URL takes the page's scheme: on a site served over http (a
+    # preview, a deployed site checked by URL) it is plain http too, so it is no fix there.
+    fix = "use https:// (a protocol-relative // URL is http too on a page served over http)" \
+        if site.policy.site_url.lower().startswith("http://") else "use https://"
     for c in site.contacts:
         if c.first_party or not c.url or not c.url.lower().startswith("http://"):
             continue
         yield site.finding(
             SPEC, c.file.path, c.line, c.column, c.site,
-            f"{shorten(c.evidence, 80)} goes to {c.who.host} over plain http; use https:// (or a "
-            "protocol-relative //) URL.")
+            f"{shorten(c.evidence, 80)} goes to {c.who.host} over plain http; {fix}.")

@@ -29,7 +29,7 @@ __all__ = ["Contact", "ManagerSetting", "Site", "Who", "page_key"]
 
 class Site:
     def __init__(self, root: str, files: list[FileFacts], policy: Policy, catalogue: Catalogue,
-                 severities: dict[str, str], config: SiteConfig | None = None):
+                 severities: dict[str, str], config: SiteConfig | None = None, aliases: dict | None = None):
         self.root = root
         self.config = config or SiteConfig()
         self.files = files
@@ -37,7 +37,7 @@ class Site:
         self.catalogue = catalogue
         self._severities = severities
         self.parties = Parties(policy, catalogue)
-        self.graph = PageGraph(root, files, policy, self.parties)
+        self.graph = PageGraph(root, files, policy, self.parties, aliases)
         self.folder = Folder(self.graph)
 
     def add(self, f: FileFacts, sites: set[str] | None = None) -> None:

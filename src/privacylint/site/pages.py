@@ -33,8 +33,11 @@ def page_key(path: str) -> str:
 class PageGraph:
     """Pages, links and scripts of one site, keyed as rules.yaml names pages."""
 
-    def __init__(self, root: str, files: list[FileFacts], policy: Policy, parties):
+    def __init__(self, root: str, files: list[FileFacts], policy: Policy, parties, aliases: dict | None = None):
         self.root = root
+        # URL mode: a URL's site path -> the file it was fetched as, where the two differ (an
+        # asset /x beside a page /x/ is stored under a neutral name, /app sent as JavaScript as app.js)
+        self.aliases = aliases or {}
         self.files = files
         self.policy = policy
         self.parties = parties
@@ -73,7 +76,10 @@ class PageGraph:
         if url.startswith("mailto:") or not self.parties.is_first_party(url):
             return None
         path = host_and_path(url)[1]
-        return unquote(path[len(self.root_path):]) if path.startswith(self.root_path) else None
+        if not path.startswith(self.root_path):
+            return None
+        path = unquote(path[len(self.root_path):])
+        return self.aliases.get(path.split("?", 1)[0], path)
 
     @cached_property
     def statement_key(self) -> str:
