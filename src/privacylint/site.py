@@ -431,10 +431,11 @@ class Site:
 
     @cached_property
     def script_loads(self) -> dict[str, list[tuple[FileFacts, Request]]]:
-        """First-party .js file -> the pages that load it, with the loading <script> element."""
+        """First-party .js file -> the pages that load it, with the loading <script> element. Every
+        page file counts: `a.html` and `a/index.html` share a page key but are two pages."""
         files = {f.path for f in self.files if f.kind == "script"}
         loads: dict[str, list[tuple[FileFacts, Request]]] = {}
-        for page in self.pages.values():
+        for page in (f for f in self.files if f.kind == "page"):
             for r in page.requests:
                 if r.kind.startswith("<script"):
                     path = self.site_path(r.url)
