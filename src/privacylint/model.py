@@ -29,6 +29,7 @@ class Finding:
     message: str
     root: str | None = None  # the site root as given, None for findings about the policy file
     origin: Location | None = None  # the source file and line that produced it (--source)
+    unmapped: str = ""  # with --source, why no source line is certain: it keeps its built location
     evidence: str = "static"  # static (read from the build) | observed (seen in a browser, --browser)
 
     @property

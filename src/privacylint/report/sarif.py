@@ -16,7 +16,7 @@ from privacylint import __version__
 from privacylint.checks import REGISTRY
 from privacylint.explain import readme
 from privacylint.model import Finding, Location, Result
-from privacylint.report.common import groups, more_pages
+from privacylint.report.common import groups, more_pages, unmapped_note
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _FAMILIES = {"0": "input", "1": "third-parties", "2": "cookies", "3": "statement", "4": "links",
@@ -54,7 +54,7 @@ def _rule(module) -> dict:
 def _result(f: Finding, members: list[Finding], index: dict[str, int], suppression: dict | None = None) -> dict:
     result = {
         "ruleId": f.check, "ruleIndex": index[f.check], "level": f.severity,
-        "message": {"text": f.message + more_pages(members)},
+        "message": {"text": " ".join(filter(None, (f.message + more_pages(members), unmapped_note(f))))},
         "locations": [_location(f.primary)],
         "partialFingerprints": {"primaryLocationLineHash": f.fingerprint, "privacylint/v1": f.fingerprint},
     }
