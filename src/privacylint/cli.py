@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline", metavar="FILE", help="findings recorded in this baseline do not count")
     p.add_argument("--write-baseline", metavar="FILE",
                    help="record the current findings as the baseline, then exit 0")
+    p.add_argument("--compare", metavar="BASE",
+                   help="say first what this build adds and removes against the base branch's: BASE is its JSON "
+                        "report (--format json=FILE) or a baseline file")
     p.add_argument("--source", metavar="DIR",
                    help="the site's source tree: report findings at the file and line that produced them, "
                         "and read its config (_config.yml, hugo.toml, mkdocs.yml, _headers ...)")
@@ -194,6 +197,7 @@ def _main(args: argparse.Namespace) -> int:
         raise UsageError("--jobs and --max-file-size must be positive")
     if args.source and not os.path.isdir(args.source):
         raise UsageError(f"--source {args.source} is not a directory")
+    base = _base(args.compare)
     policy = load_policy(rules_path(args.rules), frozenset(SPECS))
     _warn_if_published(policy.path, args.paths)
     cache_dir = None if args.no_cache else str(args.cache_dir or default_cache_dir())
@@ -206,6 +210,10 @@ def _main(args: argparse.Namespace) -> int:
         result = _run_url(urls[0], policy, options, args) if urls else run(args.paths, policy, options)
     except BrowserError as error:
         raise UsageError(str(error)) from None
+    if base is not None:
+        from privacylint.compare import changes
+
+        result.change = changes(base, result)
     for note in result.notes:  # what the browser or the crawl could not do: site text, one line each
         err(f"privacylint: {printable(note)}")
     if args.write_baseline:
@@ -278,6 +286,18 @@ def _check_configs(paths: list[str]) -> None:
         if name not in GENERATOR_FILES + HEADER_FILES and not name.endswith((".yml", ".yaml", ".toml")):
             raise UsageError(f"--config {path}: not a kind of config privacylint reads ({', '.join(HEADER_FILES)}, "
                              "or a generator config in YAML or TOML such as _config.yml, hugo.toml, mkdocs.yml)")
+
+
+def _base(path: str | None) -> dict | None:
+    """The base branch's report or baseline (--compare), read before anything is linted."""
+    if not path:
+        return None
+    from privacylint.compare import CompareError, load_base
+
+    try:
+        return load_base(path)
+    except CompareError as error:
+        raise UsageError(str(error)) from None
 
 
 def _baseline(path: str | None):

@@ -87,3 +87,4 @@ class Result:
     observed_pages: int = 0  # pages loaded in a browser (--browser)
     observed: list[dict] = field(default_factory=list)  # what each of them did (JSON inventory.observed)
     notes: list[str] = field(default_factory=list)  # what the run could not do, for standard error
+    change: dict | None = None  # what the run adds and removes against a base (--compare; compare.py)

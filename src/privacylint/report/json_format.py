@@ -31,6 +31,7 @@ def render(result: Result) -> str:
                         "suppression": {"kind": s.kind, "reason": s.reason, "source": s.source}}
                        for s in result.suppressed],
         "inventory": result.inventory,
+        **({"change": result.change} if result.change is not None else {}),
         "stats": {"files": result.files, "pages": result.pages, "seconds": result.seconds,
                   **({"observed_pages": result.observed_pages} if result.observed_pages else {})},
     }

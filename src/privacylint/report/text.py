@@ -9,12 +9,14 @@ from itertools import groupby
 
 from privacylint.model import Result
 from privacylint.printable import printable
+from privacylint.report import change
 from privacylint.report.common import Group, groups, pages_of, shown_path, spread, summary, unmapped_note
 from privacylint.report.tables import COOKIE_COLUMNS, PARTY_COLUMNS, cookie_rows, party_rows
 
 
 def render(result: Result, quiet: bool = False) -> str:
-    out = [] if quiet else _inventory(result)
+    out = change.text(result.change) if result.change else []
+    out += [] if quiet else _inventory(result)
     for path, entries in groupby(groups(result.findings), key=lambda g: g.first.primary.path):
         out.append(printable(shown_path(path)))
         for group in entries:
