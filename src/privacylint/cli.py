@@ -186,7 +186,7 @@ def _main(args: argparse.Namespace) -> int:
     if args.list_vendors:
         return out(list_vendors(dict(formats).get(None, "text")))
     if not args.paths:
-        raise UsageError("give the built site to check, e.g. `privacylint _site` (build the site first)")
+        args.paths = [_default_site()]
     urls = [p for p in args.paths if p.startswith(("http://", "https://"))]
     if urls and len(urls) != len(args.paths) or len(urls) > 1:
         raise UsageError("give one URL, or built site directories, not both")
@@ -234,6 +234,25 @@ def _main(args: argparse.Namespace) -> int:
     threshold = SEVERITY_RANK[args.fail_on]
     failed = any(SEVERITY_RANK[f.severity] >= threshold for f in result.findings)
     return EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
+
+
+BUILD_FOLDERS = ("_site", "public", "site", "_build/html", "build", "out", "dist")  # where generators build
+
+
+def _default_site() -> str:
+    """The site when no PATH is given (a pre-commit hook run by `try-repo`, which takes no args):
+    $PRIVACYLINT_SITE, else the one usual build folder here that holds a build."""
+    from privacylint.buildcheck import not_a_build
+
+    chosen = os.environ.get("PRIVACYLINT_SITE", "").strip()
+    if chosen:
+        return chosen
+    for name in BUILD_FOLDERS:
+        if os.path.isdir(name) and not_a_build(name) is None:
+            err(f"privacylint: checking {name}, the build found here (give PATH, or set PRIVACYLINT_SITE, to choose)")
+            return name
+    raise UsageError("give the built site to check, e.g. `privacylint _site` (build the site first), or set "
+                     f"PRIVACYLINT_SITE; none of {', '.join(BUILD_FOLDERS)} here holds a build")
 
 
 def _run_url(url: str, policy, options, args: argparse.Namespace):

@@ -66,6 +66,14 @@ def _result(f: Finding, members: list[Finding], index: dict[str, int], suppressi
     return result
 
 
+def _by_suppression(suppressed: list) -> dict[tuple[str, str], list[Finding]]:
+    """Suppressed findings by how they were suppressed (kind, reason), in report order."""
+    out: dict[tuple[str, str], list[Finding]] = {}
+    for s in suppressed:
+        out.setdefault((s.kind, s.reason), []).append(s.finding)
+    return out
+
+
 def render(result: Result) -> str:
     modules = [m for m in REGISTRY if m.SPEC.id in result.checks or not result.checks]
     for f in result.findings + [s.finding for s in result.suppressed]:
@@ -73,10 +81,10 @@ def render(result: Result) -> str:
             modules.append(next(m for m in REGISTRY if m.SPEC.id == f.check))
     index = {m.SPEC.id: i for i, m in enumerate(modules)}
     results = [_result(f, members, index) for f, members in groups(result.findings, same_origin_only=True)]
-    for s in result.suppressed:
-        kind = "inSource" if s.kind == "inline" else "external"
-        results.append(_result(s.finding, [s.finding], index,
-                               {"kind": kind, "status": "accepted", "justification": s.reason}))
+    for (kind, reason), suppressed in _by_suppression(result.suppressed).items():
+        for f, members in groups(suppressed, same_origin_only=True):  # one include on 6 pages: one result
+            results.append(_result(f, members, index, {"kind": "inSource" if kind == "inline" else "external",
+                                                       "status": "accepted", "justification": reason}))
     doc = {
         "$schema": SCHEMA, "version": "2.1.0",
         "runs": [{
