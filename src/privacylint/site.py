@@ -330,7 +330,8 @@ class Site:
             outbound = who is not None and not who.first_party
             if outbound:
                 sites.add(who.site)
-                if "?" in link.url or link.referrer or unsafe_page or self.policy.outbound == "allowlist":
+                if ("?" in link.url or link.referrer or unsafe_page or self.policy.outbound == "allowlist"
+                        or link.url.split("#", 1)[0].rstrip("/") == self.offsite_statement):
                     keep.append(link)
             elif self.page_key_of(link.url) == self._statement_key:
                 keep.append(link)
@@ -366,6 +367,19 @@ class Site:
         return unquote(path[len(self.root_path):]) if path.startswith(self.root_path) else None
 
     @cached_property
+    def offsite_statement(self) -> str | None:
+        """statement.page when it is the URL of a statement on another site (without its final
+        slash, as links to it are compared), else None."""
+        page = self.policy.statement_page
+        return page.rstrip("/") if page.startswith(("http://", "https://")) else None
+
+    def is_statement_url(self, url: str, target: str) -> bool:
+        """Whether a link's URL names the statement whose page key, or off-site URL, is `target`."""
+        if target == self.offsite_statement:
+            return url.split("#", 1)[0].rstrip("/") == target
+        return self.page_key_of(url) == target
+
+    @cached_property
     def _statement_key(self) -> str:
         return page_key(self.policy.statement_page)
 
@@ -390,7 +404,7 @@ class Site:
         """Whether `page` has a link a visitor can see and follow to the page whose key is
         `target`: an <a> or <area> (<link rel=privacy-policy> is for machines), outside hidden,
         aria-hidden and display:none containers (a page that could have one is read again)."""
-        found = (any(link.kind in _FOLLOWABLE and self.page_key_of(link.url) == target for link in page.links)
+        found = (any(link.kind in _FOLLOWABLE and self.is_statement_url(link.url, target) for link in page.links)
                  or any(self.local_key(page, href) == target for href in page.local_links))
         return found and (not page.may_hide or self._visibly_links_to(page, target))
 
@@ -411,7 +425,7 @@ class Site:
             if same_origin_relative(href) and page.base is None:
                 if self.local_key(page, href.partition("#")[0]) == target:
                     return True
-            elif (url := resolve(href, base)) and self.page_key_of(url) == target:
+            elif (url := resolve(href, base)) and self.is_statement_url(url, target):
                 return True
         return False
 
