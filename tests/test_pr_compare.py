@@ -127,3 +127,15 @@ def test_a_changed_gate_state_is_listed(tmp_path, capsys):
     assert [c["site"] for c in found["third_parties"]["gate_changed"]] == ["googletagmanager.com"]
     assert change.text(found)[1] == ("  gates    Google Analytics (googletagmanager.com): cookieconsent:analytics -> "
                                      "cookieconsent:analytics on 6, ungated on 1")
+
+
+def test_a_base_report_holding_any_json_is_read_not_trusted(tmp_path, capsys):
+    """A base report is a file from elsewhere (an artifact): odd values print as text, never crash."""
+    base = {"version": 1, "findings": [{"fingerprint": "x", "check": ["PL101"], "path": 3, "subject": None}],
+            "inventory": {"collectors": [{"site": 7, "gates": ["ungated"], "how": "script", "pages": "many"}],
+                          "cookies": [{"name": {"a": 1}, "writers": "site code", "files": -1}]}}
+    (tmp_path / "base.json").write_text(json.dumps(base))
+    code, out, err = run(capsys, str(EXAMPLE), "--compare", str(tmp_path / "base.json"), "-q")
+    assert code == 1 and "internal error" not in err
+    assert '  removes  7 (7): contact on 0 pages, ungated, not declared' in out
+    assert '  fixed    ["PL101"] 3: ' in out

@@ -47,8 +47,32 @@ def load_base(path: str) -> dict:
     if inventory is not None and not (isinstance(inventory, dict) and _rows(inventory, "collectors", "site")
                                       is not None and _rows(inventory, "cookies", "name") is not None):
         raise CompareError(f"--compare {path}: its inventory is not one privacylint wrote; expected {_SHAPE}")
-    known = {f["fingerprint"]: f for f in findings + (doc.get("suppressed") or [])}
-    return {"path": path, "inventory": inventory, "findings": known}
+    known = {f["fingerprint"]: {k: _text(f.get(k)) for k in ("check", "path", "subject")}
+             for f in findings + (doc.get("suppressed") or [])}
+    return {"path": path, "inventory": _clean(inventory) if inventory is not None else None, "findings": known}
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else "" if value is None else json.dumps(value)
+
+
+def _count(value) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
+def _clean(inventory: dict) -> dict:
+    """A base inventory as this run's own: a file from elsewhere (an artifact) holds any JSON."""
+    collectors = [{"site": _text(c["site"]), "name": _text(c.get("name")) or None,
+                   "vendor": _text(c.get("vendor")) or None, "category": _text(c.get("category")) or None,
+                   "declared_as": _text(c.get("declared_as")) or None, "pages": _count(c.get("pages")),
+                   "how": [_text(h) for h in c.get("how") or () if isinstance(c.get("how"), list)],
+                   "gates": {_text(k): _count(v) for k, v in (c.get("gates") or {}).items()}
+                   if isinstance(c.get("gates"), dict) else {}} for c in inventory.get("collectors", [])]
+    cookies = [{"name": _text(c["name"]) or None, "storage": _text(c.get("storage")) or "cookie",
+                "declared": c.get("declared") is True, "files": _count(c.get("files")),
+                "writers": [_text(w) for w in c.get("writers") or () if isinstance(c.get("writers"), list)]}
+               for c in inventory.get("cookies", [])]
+    return {"collectors": collectors, "cookies": cookies}
 
 
 def _rows(inventory: dict, key: str, field: str) -> list | None:
