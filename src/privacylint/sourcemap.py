@@ -86,12 +86,13 @@ def evidence(built_line: str, column: int | None, hint: str = "") -> Evidence | 
     message) picks among several URLs of one element (`src` and `srcset`)."""
     if column:
         start = min(max(column - 1, 0), len(built_line))
+        limit = start + _MAX_SEGMENT  # bounded: a minified bundle is one line of megabytes
         if built_line.startswith("<", start):
-            end = built_line.find(">", start)
-            segment = built_line[start:end + 1 if end >= 0 else start + _MAX_SEGMENT]
+            end = built_line.find(">", start, limit)
+            segment = built_line[start:end + 1 if end >= 0 else limit]
         else:
-            end = built_line.find("<", start + 1)
-            segment = built_line[start:min(end if end >= 0 else len(built_line), start + _MAX_SEGMENT)]
+            end = built_line.find("<", start + 1, limit)
+            segment = built_line[start:end if end >= 0 else limit]
     elif len(built_line) <= _QUIET_LINE:
         segment = built_line
     else:
