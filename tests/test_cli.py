@@ -144,7 +144,7 @@ def test_policy_with_three_mistakes_exits_2_with_every_position(clean, capsys):
 
 
 @pytest.mark.parametrize("argv, message", [
-    ((), "give the built site to check"),
+    # no PATH: the build found here is checked (tests/test_pr_paper_cuts.py, with the usage error when none is)
     (("missing",), "missing is not a directory"),
     (("_site", "--rules", "nope.yaml"), "nope.yaml does not exist"),
     (("_site", "--format", "xml"), "unknown format 'xml'"),

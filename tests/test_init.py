@@ -101,12 +101,15 @@ def test_diff_shows_a_collector_rules_yaml_no_longer_declares(tmp_path, capsys):
 
 
 def test_diff_removes_what_the_site_no_longer_does(tmp_path, capsys):
+    """Hotjar is gone, and so are its cookies; a key nothing in the build shows (a server's cookie)
+    is no evidence of anything, and stays (test_pr_init.py: what --diff keeps)."""
     rules = (REPO / "rules.yaml").read_text(encoding="utf-8").replace(
-        "cookies:\n", "  - {name: Hotjar, vendor: hotjar}\ncookies:\n  - {name: old_tracker_id}\n")
+        "cookies:\n", "  - {name: Hotjar, vendor: hotjar}\ncookies:\n  - {name: _hjSessionUser_*}\n"
+                      "  - {name: old_tracker_id}\n")
     (tmp_path / "rules.yaml").write_text(rules, encoding="utf-8")
     code, out, _ = _init(capsys, str(EXAMPLE), "--diff", "--rules", str(tmp_path / "rules.yaml"), "--no-cache")
     removed = [line for line in out.splitlines() if line.startswith("-") and not line.startswith("---")]
-    assert code == 1 and removed == ["-  - {name: Hotjar, vendor: hotjar}", "-  - {name: old_tracker_id}"]
+    assert code == 1 and removed == ["-  - {name: Hotjar, vendor: hotjar}", "-  - {name: _hjSessionUser_*}"]
 
 
 def test_init_never_overwrites_and_needs_a_url_when_the_build_has_no_clue(tmp_path, capsys):

@@ -125,7 +125,8 @@ def run_action(tmp_path: Path, runner: Path, wheelhouse: Path, inputs: dict, eve
         "PATH": f"{venv_dir / 'bin'}{os.pathsep}{os.environ['PATH']}", "GITHUB_ACTIONS": "true",
         "GITHUB_ACTION_PATH": str(REPO), "GITHUB_WORKSPACE": str(tmp_path / "siterepo"),
         "GITHUB_REPOSITORY": "owner/site", "GITHUB_EVENT_NAME": "pull_request" if event else "push",
-        "GITHUB_EVENT_PATH": str(event_path), "GITHUB_STEP_SUMMARY": str(summary), "RUNNER_TEMP": str(runner_temp)}
+        "GITHUB_EVENT_PATH": str(event_path), "GITHUB_STEP_SUMMARY": str(summary), "RUNNER_TEMP": str(runner_temp),
+        "HOME": str(tmp_path / "home"), "RUNNER_OS": "Linux", "GITHUB_RUN_ID": "7", "GITHUB_RUN_ATTEMPT": "1"}
     report = {"uses": {}, "logs": [], "exit": None}
     for step in spec["runs"]["steps"]:
         decision = evaluate(step.get("if", "true"), context) if "if" in step else "true"

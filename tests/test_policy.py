@@ -83,7 +83,8 @@ def test_hosts_checks_and_ignore_entries(tmp_path):
           - {check: PL101, reason: "legacy", expires: someday}
           - {check: PL999}
         """) == [
-        "3:19: statement.page must be a URL path starting with '/'",
+        "3:19: statement.page must be a URL path starting with '/', or the http(s) URL of a statement published "
+        "on another site, not 'privacy'",
         "3:41: statement.linked_from must be one of homepage, every-page, not 'footer'",
         "3:58: statement.contact must be an e-mail address, not 'nobody'",
         "5:25: 'github.io' is a public suffix, which would cover unrelated sites; name the host or site under it",

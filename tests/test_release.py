@@ -154,6 +154,7 @@ def test_the_documented_pre_commit_configs(tmp_path, wheelhouse, way):
     git(clone, "checkout", "-q", "-B", "main", env=env)
     git(clone, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "local edits",
         "--allow-empty", env=env)
+    git(clone, "tag", "-f", f"v{__version__}", env=env)  # the release tag the README pins
     site = _site_repo(tmp_path, env)
     doc = YAML(typ="safe").load(config)
     for repo in doc["repos"]:
@@ -164,6 +165,7 @@ def test_the_documented_pre_commit_configs(tmp_path, wheelhouse, way):
         YAML().dump(doc, fh)
     clean = _pre_commit(site, env, "run", "--all-files")
     assert clean.returncode == 0 and "Passed" in clean.stdout, clean.stdout + clean.stderr
+    assert "mutable reference" not in clean.stdout + clean.stderr  # a tag, not a branch
     (site / "_site" / "index.html").write_text(TRACKER)
     dirty = _pre_commit(site, env, "run", "--all-files")
     assert dirty.returncode == 1 and "PL101" in dirty.stdout, dirty.stdout + dirty.stderr

@@ -80,11 +80,12 @@ def test_mapping_rules(tmp_path):
         "blog/post.md": "Read [this](https://example.net/page?x=1).\n<p>Same line twice</p>\n",
         "_site/index.html": "<p>Same line twice</p>\n"})
     mapper = SourceMap(str(source), exclude=[str(source / "_site")])
-    assert mapper.locate('<script src="https://x.example.net/42.js"></script>')[1:] == (1, 3)
-    assert mapper.locate("<p>Same   line twice</p>").path.endswith("_layouts/page.html")  # path order decides
-    assert mapper.locate('<p>Read <a href="https://example.net/page?x=1">this</a>.</p>').path.endswith("blog/post.md")
-    assert mapper.locate("<p>anything at all, which only a bare include would match</p>") is None
-    assert mapper.locate("</div>") is None
+    assert mapper.locate('<script src="https://x.example.net/42.js"></script>').origin[1:] == (1, 3)
+    assert mapper.locate("<p>Same   line twice</p>").origin.path.endswith("_layouts/page.html")  # path order decides
+    assert mapper.locate('<p>Read <a href="https://example.net/page?x=1">this</a>.</p>').origin.path.endswith(
+        "blog/post.md")
+    assert mapper.locate("<p>anything at all, which only a bare include would match</p>").origin is None
+    assert mapper.locate("</div>").origin is None
 
 
 def test_a_markdown_link_with_an_ampersand_maps_to_its_source_line(tmp_path, monkeypatch, capsys, jekyll):

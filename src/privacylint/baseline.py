@@ -46,9 +46,12 @@ def current(result: Result) -> list[tuple[str, str, str, str]]:
 
 def render(result: Result) -> str:
     entries = current(result)
+    from privacylint.compare import compact
+
     doc = {"version": 1, "tool": {"name": "privacylint", "version": __version__},
            "findings": [{"fingerprint": fp, "check": check, "path": path, "subject": subject}
-                        for fp, check, path, subject in entries]}
+                        for fp, check, path, subject in entries],
+           "inventory": compact(result.inventory)}  # what --compare reads of a base branch
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 

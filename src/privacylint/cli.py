@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline", metavar="FILE", help="findings recorded in this baseline do not count")
     p.add_argument("--write-baseline", metavar="FILE",
                    help="record the current findings as the baseline, then exit 0")
+    p.add_argument("--compare", metavar="BASE",
+                   help="say first what this build adds and removes against the base branch's: BASE is its JSON "
+                        "report (--format json=FILE) or a baseline file")
     p.add_argument("--source", metavar="DIR",
                    help="the site's source tree: report findings at the file and line that produced them, "
                         "and read its config (_config.yml, hugo.toml, mkdocs.yml, _headers ...)")
@@ -183,7 +186,7 @@ def _main(args: argparse.Namespace) -> int:
     if args.list_vendors:
         return out(list_vendors(dict(formats).get(None, "text")))
     if not args.paths:
-        raise UsageError("give the built site to check, e.g. `privacylint _site` (build the site first)")
+        args.paths = [_default_site()]
     urls = [p for p in args.paths if p.startswith(("http://", "https://"))]
     if urls and len(urls) != len(args.paths) or len(urls) > 1:
         raise UsageError("give one URL, or built site directories, not both")
@@ -194,6 +197,7 @@ def _main(args: argparse.Namespace) -> int:
         raise UsageError("--jobs and --max-file-size must be positive")
     if args.source and not os.path.isdir(args.source):
         raise UsageError(f"--source {args.source} is not a directory")
+    base = _base(args.compare)
     policy = load_policy(rules_path(args.rules), frozenset(SPECS))
     _warn_if_published(policy.path, args.paths)
     cache_dir = None if args.no_cache else str(args.cache_dir or default_cache_dir())
@@ -206,6 +210,10 @@ def _main(args: argparse.Namespace) -> int:
         result = _run_url(urls[0], policy, options, args) if urls else run(args.paths, policy, options)
     except BrowserError as error:
         raise UsageError(str(error)) from None
+    if base is not None:
+        from privacylint.compare import changes
+
+        result.change = changes(base, result)
     for note in result.notes:  # what the browser or the crawl could not do: site text, one line each
         err(f"privacylint: {printable(note)}")
     if args.write_baseline:
@@ -226,6 +234,25 @@ def _main(args: argparse.Namespace) -> int:
     threshold = SEVERITY_RANK[args.fail_on]
     failed = any(SEVERITY_RANK[f.severity] >= threshold for f in result.findings)
     return EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
+
+
+BUILD_FOLDERS = ("_site", "public", "site", "_build/html", "build", "out", "dist")  # where generators build
+
+
+def _default_site() -> str:
+    """The site when no PATH is given (a pre-commit hook run by `try-repo`, which takes no args):
+    $PRIVACYLINT_SITE, else the one usual build folder here that holds a build."""
+    from privacylint.buildcheck import not_a_build
+
+    chosen = os.environ.get("PRIVACYLINT_SITE", "").strip()
+    if chosen:
+        return chosen
+    for name in BUILD_FOLDERS:
+        if os.path.isdir(name) and not_a_build(name) is None:
+            err(f"privacylint: checking {name}, the build found here (give PATH, or set PRIVACYLINT_SITE, to choose)")
+            return name
+    raise UsageError("give the built site to check, e.g. `privacylint _site` (build the site first), or set "
+                     f"PRIVACYLINT_SITE; none of {', '.join(BUILD_FOLDERS)} here holds a build")
 
 
 def _run_url(url: str, policy, options, args: argparse.Namespace):
@@ -278,6 +305,18 @@ def _check_configs(paths: list[str]) -> None:
         if name not in GENERATOR_FILES + HEADER_FILES and not name.endswith((".yml", ".yaml", ".toml")):
             raise UsageError(f"--config {path}: not a kind of config privacylint reads ({', '.join(HEADER_FILES)}, "
                              "or a generator config in YAML or TOML such as _config.yml, hugo.toml, mkdocs.yml)")
+
+
+def _base(path: str | None) -> dict | None:
+    """The base branch's report or baseline (--compare), read before anything is linted."""
+    if not path:
+        return None
+    from privacylint.compare import CompareError, load_base
+
+    try:
+        return load_base(path)
+    except CompareError as error:
+        raise UsageError(str(error)) from None
 
 
 def _baseline(path: str | None):

@@ -33,6 +33,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from privacylint.checks import CHECK_IDS
+from privacylint.domains import host_of, site_of
 from privacylint.engine import Options, run
 from privacylint.model import Result
 from privacylint.policy import PolicyError, load_policy
@@ -58,6 +59,7 @@ class Draft:
     text: str
     remaining: Result  # the run of the draft: what rules.yaml cannot fix
     entries: _Entries = field(repr=False)
+    notes: list[str] = field(default_factory=list)  # what init could not settle, for standard error
 
     @property
     def collectors(self) -> int:
@@ -68,27 +70,42 @@ class Draft:
         return len(self.entries.cookies)
 
 
-def draft(root: str, url: str | None, statement: str | None, options: Options) -> Draft:
+def draft(root: str, url: str | None, statement: str | None, options: Options, contact: str | None = None,
+          first_party: tuple[str, ...] | None = None) -> Draft:
+    """The draft for the build in `root`. `url` and `statement` (a path, or a URL on another
+    site) as given, else found in the build; with --diff they come from the existing rules file,
+    with its `contact` and `first_party`, and nothing is looked for again."""
     clues = SiteClues(root)
+    notes: list[str] = []
     if url and not absolute(url):
         raise DraftError(f"--url {url} is not an http(s) URL with a host")
-    url = url or clues.site_url()
+    url = absolute(url) if url else clues.site_url()
     if not url:
         raise DraftError(f"cannot tell the site's URL from the build in {root} (no canonical link, og:url, "
                          "sitemap.xml, CNAME or feed link); give it with --url https://example.org/")
     url = url if url.endswith("/") else url + "/"
-    page = statement or clues.statement(url)
-    if not page:
-        raise DraftError(f"cannot find the privacy statement in {root} (no link whose text or path says privacy, "
-                         "data protection, Datenschutz...); give its path with --statement /privacy/")
-    contact = clues.contact(url, page)
-    names = clues.statement_text(url, page)
+    if first_party is None:
+        home = site_of(host_of(url) or "")
+        first_party = tuple(h for h in clues.own_hosts(url) if site_of(h) != home)  # another site's host
+        notes += filter(None, [clues.disagreement()])
+    page = _statement_page(statement, url) if statement else clues.statement(url)
+    missing = not page
+    if missing:
+        page = "/privacy/"
+        notes.append(f"no privacy statement found in {root} (no link whose text or path says privacy, data "
+                     "protection, Datenschutz...): the draft names /privacy/, and PL301 reports it until the "
+                     "statement is published there (or give its path or URL with --statement)")
+    offsite = page.startswith(("http://", "https://"))
+    if contact is None and not (offsite or missing):
+        contact = clues.contact(url, page)
+    names = None if offsite else clues.statement_text(url, page)
     mapper = None
     if options.source:
         from privacylint.sourcemap import SourceMap
 
         mapper = SourceMap(options.source, exclude=[root])
     entries = _Entries(root, url, page, contact, names, mapper)
+    entries.first_party, entries.missing, entries.offsite = list(first_party), missing, offsite
     for _ in range(_ROUNDS):
         result = run([root], entries.policy()[1], options)
         if not entries.learn(result):
@@ -96,7 +113,19 @@ def draft(root: str, url: str | None, statement: str | None, options: Options) -
     else:  # still growing after the last round: the run must be of what is written
         result = run([root], entries.policy()[1], options)
     text, _ = entries.policy(result)  # the same entries, with comments from their run, read by the loader
-    return Draft(text, result, entries)
+    return Draft(text, result, entries, notes)
+
+
+def _statement_page(given: str, url: str) -> str:
+    """--statement as rules.yaml holds it: a URL path, or the URL of a statement on another site
+    (one on site.url itself becomes its path)."""
+    if given.startswith("/"):
+        return given
+    found = absolute(given)
+    if found is None:
+        raise DraftError(f"--statement {given}: give the statement's URL path on the site (/privacy/) or its "
+                         "http(s) URL when it is published on another site")
+    return "/" + found[len(url):] if found.startswith(url) else found
 
 
 def _load(text: str):
@@ -131,6 +160,9 @@ class _Entries:
         self.sites: dict[str, set[str]] = {}  # vendor id or site -> the sites it was seen at
         self.cookies: dict[tuple[str, str], dict] = {}  # (storage, name) -> inventory entry
         self.gates: list[str] = []
+        self.first_party: list[str] = []  # the site's own hosts besides site.url's (CNAME, canonical link)
+        self.missing = False  # no statement found: the draft names /privacy/ and explains PL301
+        self.offsite = False  # the statement is on another site: its text is not read
         self.refused: dict[tuple[str, str], str] = {}  # ("collectors" | storage, key) -> why rules.yaml cannot hold it
 
     def learn(self, result: Result) -> bool:
@@ -191,10 +223,22 @@ class _Entries:
         doc = CommentedMap()
         doc["version"] = 1
         doc["site"] = CommentedMap(url=_value(self.url))
+        if self.first_party:
+            doc["site"]["first_party"] = CommentedSeq(_value(h) for h in self.first_party)
+            doc["site"].yaml_add_eol_comment("the build's own hosts (CNAME, canonical link, og:url)", "first_party")
         statement = CommentedMap(page=_value(self.page), linked_from="homepage")
         if self.contact:
             statement["contact"] = _value(self.contact)
         doc["statement"] = statement
+        if self.missing or self.offsite:
+            doc.yaml_set_comment_before_after_key("statement", before=_wrap(
+                "No privacy statement was found in the build: PL301 (statement-missing) reports it until one is "
+                "published at this path (or set page to where it is, a path or the URL of a statement on "
+                "another site). Publish one that names every collector below and how to reach you (contact)."
+                if self.missing else
+                "The statement is published on another site: privacylint checks that the homepage links to it "
+                "(PL302); it reads no page outside the build, so check yourself that it names every collector "
+                "below and the contact (a note, PL301, says so once)."))
         if self.gates:
             doc["consent"] = CommentedMap(gates=CommentedSeq(self.gates))
         unnamed = {f.subject for f in result.findings if f.check == "PL303"} if result else set()
@@ -227,7 +271,8 @@ class _Entries:
         if vendor and vendor.tag_manager:
             item["loads"] = CommentedSeq()
             item.yaml_add_eol_comment("list the collectors the tag manager is configured to load (PL103)", "loads")
-        said = ("the statement page is not in the build: whether it names it is unknown" if self.text is None
+        said = ("the statement is on another site: check that it names it" if self.offsite
+                else "the statement page is not in the build: whether it names it is unknown" if self.text is None
                 else "NOT named in the statement: add it there, or stop loading it" if item["name"] in unnamed
                 else "named in the statement")
         if named:
@@ -271,10 +316,17 @@ class _Entries:
         return f"{path}:{line}"
 
 
-def _yaml() -> YAML:
+def _yaml(existing: str | None = None) -> YAML:
+    """The draft's YAML; for an existing file (--diff), one that writes it back as it is: its
+    quotes, its indentation, no line re-wrapped."""
     yaml = YAML()
     yaml.width = 100
     yaml.indent(mapping=2, sequence=4, offset=2)
+    if existing is not None:
+        mapping, sequence, offset = _indents(existing)
+        yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+        yaml.preserve_quotes = True
+        yaml.width = 4096
     return yaml
 
 
@@ -286,34 +338,68 @@ def _dump(doc) -> str:
 
 def diff(rules_path: str, drafted: Draft, root: str, options: Options) -> str:
     """The existing rules file against the site, as a unified diff of the file: entries for what
-    the site does and the file does not declare are added (with their evidence), entries for
-    what the site no longer does are removed; everything else, comments included, is kept."""
+    the site does and the file does not declare are added (with their evidence); a collector no
+    page contacts (PL305) and a cookie of a catalogue vendor the site no longer uses are removed;
+    everything else is kept as written, comments, quoting and indentation included (a key the
+    build cannot show, such as a server's cookie or a consent manager's configured key, is not
+    evidence of anything)."""
     with open(rules_path, encoding="utf-8") as fh:
         old = fh.read()
     existing = run([root], load_policy(rules_path, CHECK_IDS), options)
     subjects = {check: {f.subject for f in existing.findings if f.check == check} for check in DECLARED_BY_INIT}
     entries = drafted.entries
     unnamed = {f.subject for f in drafted.remaining.findings if f.check == "PL303"}
-    doc = _yaml().load(old)
-    collectors = _list(doc, "collectors")
+    yaml = _yaml(old)
+    doc = yaml.load(old)
+    collectors = doc.get("collectors") if isinstance(doc.get("collectors"), list) else []
     for i in reversed(range(len(collectors))):
-        if collectors[i].get("name") in subjects["PL305"]:
+        if isinstance(collectors[i], dict) and collectors[i].get("name") in subjects["PL305"]:
             del collectors[i]
     for key, entry in sorted(entries.collectors.items()):
         if entries.sites[key] & subjects["PL101"]:
-            collectors.append(entries.collector(key, entry, unnamed))
-    cookies = _list(doc, "cookies")
-    seen = {c["name"] for c in existing.inventory.get("cookies", []) if c["name"]} | {n for _, n in entries.cookies}
+            _list(doc, "collectors").append(entries.collector(key, entry, unnamed))
+    cookies = doc.get("cookies") if isinstance(doc.get("cookies"), list) else []
+    written = {c["name"] for c in existing.inventory.get("cookies", []) if c["name"]} | {n for _, n in entries.cookies}
+    used = _used_vendors(existing) | _used_vendors(drafted.remaining)
     for i in reversed(range(len(cookies))):
-        name = str(cookies[i].get("name", ""))
-        if not any(fnmatch.fnmatchcase(s, name) or fnmatch.fnmatchcase(name, s) for s in seen):
-            del cookies[i]
+        name = str(cookies[i].get("name", "")) if isinstance(cookies[i], dict) else ""
+        if name and not _matches(name, written) and _owners(name) and not _owners(name) & used:
+            del cookies[i]  # a cookie of a vendor the site no longer uses
     for (_, name), entry in sorted(entries.cookies.items()):
         if name in subjects["PL201"]:
-            cookies.append(entries.cookie(entry))
-    new = _dump(doc)
-    return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True), rules_path,
+            _list(doc, "cookies").append(entries.cookie(entry))
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return "".join(difflib.unified_diff(old.splitlines(True), out.getvalue().splitlines(True), rules_path,
                                         f"{rules_path} (what {root} does)"))
+
+
+def _matches(name: str, names: set[str]) -> bool:
+    return any(fnmatch.fnmatchcase(s, name) or fnmatch.fnmatchcase(name, s) for s in names)
+
+
+def _owners(name: str) -> set[str]:
+    """The catalogue vendors whose cookies `name` is (or matches)."""
+    return {v.id for v in catalogue().vendors.values() for c in v.cookies
+            if fnmatch.fnmatchcase(c.name, name) or fnmatch.fnmatchcase(name, c.name)}
+
+
+def _used_vendors(result: Result) -> set[str]:
+    inventory = result.inventory
+    return ({c["vendor"] for c in inventory.get("collectors", []) if c.get("vendor")}
+            | set(inventory.get("consent_managers", []))
+            | {w for c in inventory.get("cookies", []) for w in c.get("writers", ())})
+
+
+def _indents(text: str) -> tuple[int, int, int]:
+    """(mapping, sequence, offset) indentation of an existing rules file, as ruamel.yaml takes
+    them, so that entries --diff adds look like the file's own (default: 2, 4, 2)."""
+    mapping = re.search(r"^([a-z_]+):[ \t]*(?:#.*)?\n(?:[ \t]*(?:#.*)?\n)*( +)[a-z_]+:", text, re.MULTILINE)
+    sequence = re.search(r"^[a-z_]+:[ \t]*(?:#.*)?\n(?:[ \t]*(?:#.*)?\n)*( *)-( +)\S", text, re.MULTILINE)
+    if sequence is None:
+        return (len(mapping.group(2)) if mapping else 2), 4, 2
+    offset, gap = len(sequence.group(1)), len(sequence.group(2))
+    return (len(mapping.group(2)) if mapping else 2), offset + 1 + gap, offset
 
 
 def _list(doc: CommentedMap, key: str) -> CommentedSeq:

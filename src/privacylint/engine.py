@@ -7,7 +7,6 @@ returns small facts, so no page's tree outlives its extraction.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote
@@ -16,7 +15,7 @@ from privacylint.baseline import Baseline
 from privacylint.checks import REGISTRY, SPECS
 from privacylint.discover import discover
 from privacylint.inventory import inventory, merge
-from privacylint.model import DEFAULT_MAX_FILE_SIZE, Finding, Result
+from privacylint.model import DEFAULT_MAX_FILE_SIZE, Result
 from privacylint.policy import Policy
 from privacylint.site import Site
 from privacylint.siteconfig import content_charset, read_config
@@ -111,8 +110,8 @@ def _run(roots: list[str], policy: Policy, options: Options) -> Result:
     kept.extend(_one_per_file_and_subject(sorted(audits, key=lambda f: f.sort_key())))
     if options.source:
         mapper = SourceMap(options.source, exclude=list(roots))
-        kept = [_with_origin(f, mapper) for f in kept]
-        result.suppressed = [replace(s, finding=_with_origin(s.finding, mapper)) for s in result.suppressed]
+        kept = [mapper.attach(f) for f in kept]
+        result.suppressed = [replace(s, finding=mapper.attach(s.finding)) for s in result.suppressed]
     result.findings = sorted(kept, key=lambda f: f.sort_key())
     result.seconds = round(time.perf_counter() - started, 3)
     return result
@@ -140,10 +139,3 @@ def _one_per_file_and_subject(items: list, key=lambda f: f) -> list:
             seen.add(identity)
             out.append(item)
     return out
-
-
-def _with_origin(finding: Finding, mapper: SourceMap) -> Finding:
-    if finding.root is None or not finding.line:
-        return finding
-    origin = mapper.origin_of(os.path.join(finding.root, finding.path), finding.line)
-    return replace(finding, origin=origin) if origin else finding

@@ -29,8 +29,9 @@ def init_parser() -> argparse.ArgumentParser:
     p.add_argument("site", metavar="SITE", help="the built site directory (e.g. _site)")
     p.add_argument("--url", help="the site's public URL (default: from the build: canonical link, og:url, "
                                  "sitemap.xml, CNAME, feed)")
-    p.add_argument("--statement", metavar="PATH", help="URL path of the privacy statement (default: found by "
-                                                       "its link text or path)")
+    p.add_argument("--statement", metavar="PATH|URL",
+                   help="URL path of the privacy statement, or its URL when it is published on another site "
+                        "(default: found by its link text or path)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the draft here (default: standard output)")
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     p.add_argument("--diff", action="store_true", help="compare with the existing rules file (--rules, or "
@@ -44,8 +45,10 @@ def init_parser() -> argparse.ArgumentParser:
 
 def run_init(args: argparse.Namespace) -> int:
     from privacylint.cache import default_dir as default_cache_dir
+    from privacylint.checks import CHECK_IDS
     from privacylint.draft import DraftError, diff, draft
     from privacylint.engine import Options
+    from privacylint.policy import load_policy
     from privacylint.report.common import groups
 
     check_sites([args.site])
@@ -57,11 +60,19 @@ def run_init(args: argparse.Namespace) -> int:
     options = Options(jobs=None if args.jobs is None else max(1, args.jobs), source=args.source,
                       cache_dir=None if args.no_cache else str(default_cache_dir()))
     try:
-        drafted = draft(args.site, args.url, args.statement, options)
+        if args.diff:  # what the existing file says of the site, its statement and contact: not looked for again
+            rules = rules_path(args.rules)
+            policy = load_policy(rules, CHECK_IDS)
+            drafted = draft(args.site, args.url or policy.site_url, args.statement or policy.statement_page, options,
+                            contact=policy.contact, first_party=policy.first_party)
+        else:
+            drafted = draft(args.site, args.url, args.statement, options)
     except DraftError as error:
         raise UsageError(str(error)) from None
+    for note in drafted.notes:
+        err(f"privacylint init: {printable(note)}")
     if args.diff:
-        changes = diff(rules_path(args.rules), drafted, args.site, options)
+        changes = diff(rules, drafted, args.site, options)
         out(changes)
         return EXIT_FINDINGS if changes else EXIT_OK
     if args.output:
@@ -72,6 +83,6 @@ def run_init(args: argparse.Namespace) -> int:
     rerun = f"privacylint {printable(args.site)}" + (f" --rules {printable(args.output)}" if args.output else "")
     err(f"privacylint init: drafted {drafted.collectors} collector{'s' if drafted.collectors != 1 else ''}, "
         f"{drafted.cookies} cookie{'s' if drafted.cookies != 1 else ''}"
-        + (f"; {remaining} problem{'s' if remaining != 1 else ''} remain that rules.yaml cannot fix: run {rerun}"
-           if remaining else "; nothing else to fix") + ".")
+        + (f"; {remaining} {'problems remain' if remaining != 1 else 'problem remains'} that rules.yaml cannot fix: "
+           f"run {rerun}" if remaining else "; nothing else to fix") + ".")
     return EXIT_OK

@@ -92,6 +92,7 @@ def _collectors(site) -> list[dict]:
         if c.vendor and not entry["vendor"]:
             entry.update(vendor=c.vendor.id, name=c.vendor.name, category=c.vendor.category)
         entry["declared_as"] = entry["declared_as"] or (c.collector.name if c.collector else None)
+        entry["name"] = entry["name"] or entry["declared_as"]  # not in the catalogue: as rules.yaml names it
         gates[c.site][gate_label(gate_of(site, c.place))] |= pages
     return [{**e, "hosts": sorted(e["hosts"]), "files": len(e["files"]), "pages": len(e["pages"]),
              "how": sorted(e["how"]), "gates": {label: len(p) for label, p in sorted(gates[key].items())},

@@ -29,6 +29,7 @@ class Finding:
     message: str
     root: str | None = None  # the site root as given, None for findings about the policy file
     origin: Location | None = None  # the source file and line that produced it (--source)
+    unmapped: str = ""  # with --source, why no source line is certain: it keeps its built location
     evidence: str = "static"  # static (read from the build) | observed (seen in a browser, --browser)
 
     @property
@@ -86,3 +87,4 @@ class Result:
     observed_pages: int = 0  # pages loaded in a browser (--browser)
     observed: list[dict] = field(default_factory=list)  # what each of them did (JSON inventory.observed)
     notes: list[str] = field(default_factory=list)  # what the run could not do, for standard error
+    change: dict | None = None  # what the run adds and removes against a base (--compare; compare.py)

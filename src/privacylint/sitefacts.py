@@ -2,7 +2,10 @@
 and the statement's contact address. Read from a handful of files, not the whole site.
 
 - The URL: the homepage's canonical link or og:url, else sitemap.xml's first <loc> (less the
-  page's own path), else a CNAME file (GitHub Pages), else the origin of a feed link.
+  page's own path), else a CNAME file (GitHub Pages), else the origin of a feed link. Written as
+  a browser normalises it, and with repeated slashes folded (`https://x.github.io//` is
+  https://x.github.io/). The site's own hosts (CNAME, canonical link, og:url) are first party;
+  a CNAME that names another host than the canonical link or og:url is said (`disagreement`).
 - The statement: a link on the homepage whose text or path says so, in the words of
   STATEMENT_WORDS (first in document order, footers included); else a page of the build whose
   path says so (the shortest). Only pages that exist in the build count.
@@ -57,14 +60,42 @@ class SiteClues:
         return self._from_homepage() or self._from_sitemap() or self._from_cname() or self._from_feed()
 
     def _from_homepage(self) -> str | None:
+        return next(iter(self.homepage_urls().values()), None)
+
+    def homepage_urls(self) -> dict[str, str]:
+        """{"canonical link": url, "og:url": url} as the homepage declares them, first first."""
         home = self._home()
+        found: dict[str, str] = {}
         if home is None:
-            return None
-        for href in home.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href"
-                               "|//meta[@property='og:url']/@content"):
-            url = absolute(href)
+            return found
+        for element in home.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]"
+                                  "|//meta[@property='og:url']"):
+            url = absolute(element.get("href") if element.tag == "link" else element.get("content"))
             if url:
-                return re.sub(r"index\.html?$", "", url)
+                found.setdefault("canonical link" if element.tag == "link" else "og:url",
+                                 re.sub(r"index\.html?$", "", url))
+        return found
+
+    def own_hosts(self, site_url: str) -> list[str]:
+        """The hosts the build names as its own (CNAME, canonical link, og:url) other than site.url's."""
+        from privacylint.domains import host_of
+
+        home = host_of(site_url)
+        urls = [*self.homepage_urls().values(), self._from_cname()]
+        return sorted({h for u in urls if u and (h := host_of(u)) and h != home})
+
+    def disagreement(self) -> str | None:
+        """What the CNAME file says against the homepage's canonical link or og:url, when they name
+        different hosts (a site moved to a custom domain, or one forgot to update its tags)."""
+        from privacylint.domains import host_of
+
+        cname = self._from_cname()
+        if cname is None:
+            return None
+        for source, url in self.homepage_urls().items():
+            if host_of(url) != host_of(cname):
+                return (f"the CNAME file names {host_of(cname)} but the homepage's {source} says {url}; both are "
+                        "drafted as the site's own hosts (site.first_party): check which is its address")
         return None
 
     def _from_sitemap(self) -> str | None:
@@ -184,9 +215,10 @@ class SiteClues:
 
 
 def absolute(url: str) -> str | None:
-    """`url` as scheme, host and path in the WHATWG canonical form, or None unless it is an
-    absolute http(s) URL with a host."""
+    """`url` as scheme, host and path in the WHATWG canonical form, repeated slashes in its path
+    folded (og:url's `https://x.github.io//`), or None unless it is an absolute http(s) URL with
+    a host."""
     parsed = parse_url((url or "").strip())
     if parsed is None or parsed.protocol not in ("http:", "https:") or not parsed.hostname:
         return None
-    return f"{parsed.protocol}//{parsed.host}{parsed.pathname or '/'}"
+    return f"{parsed.protocol}//{parsed.host}{re.sub('/{2,}', '/', parsed.pathname or '/')}"

@@ -40,13 +40,18 @@ def gate_markup(site, cmp: str) -> str | None:
 
 
 def gate_hint(site, page) -> str:
-    """How to gate something on `page`, in the markup of the consent manager the page (or else
-    the site) already uses."""
+    """How to gate something on `page`, in the markup of a consent manager rules.yaml allows
+    (consent.gates) that the page (or else the site) already uses, else of the first it allows,
+    else of the one the site uses."""
+    allowed = [g for g in site.policy.gates or () if gate_markup(site, g)]
     for scope in ([page] if page is not None else []) + [None]:
         for cmp in site.consent.managers_on(scope):
             example = gate_markup(site, cmp)
-            if example:
+            if example and (not allowed or cmp in allowed):
                 return f"hold it back with {cmp}'s markup as elsewhere on the site, e.g. {example}" \
                     if scope is None else f"hold it back with {cmp}'s markup, e.g. {example}"
+    if allowed:
+        cmp = allowed[0]
+        return f"hold it back with {cmp}'s markup (consent.gates allows it), e.g. {gate_markup(site, cmp)}"
     return ("gate it with your consent manager's markup, e.g. "
             '<script type="text/plain" data-cookieconsent="statistics" src="..."> for Cookiebot')

@@ -20,7 +20,7 @@ SPEC = CheckSpec("PL302", "statement-not-linked", "error",
 
 def check(site):
     policy = site.policy
-    target = page_key(policy.statement_page)
+    target = site.graph.offsite_statement or page_key(policy.statement_page)
     if policy.linked_from == "homepage":
         home = site.graph.page(policy.homepage)
         if home is None:
@@ -45,4 +45,9 @@ def check(site):
             yield site.finding(
                 SPEC, page.path, None, None, policy.statement_page,
                 f"no link to the privacy statement {policy.statement_page}; add one (a footer link "
-                f"<a href=\"{site.graph.public_path(policy.statement_page)}\">Privacy</a> is usual).")
+                f"<a href=\"{_href(site)}\">Privacy</a> is usual).")
+
+
+def _href(site) -> str:
+    page = site.policy.statement_page
+    return page if site.graph.offsite_statement else site.graph.public_path(page)

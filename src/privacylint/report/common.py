@@ -42,6 +42,11 @@ def groups(findings: list[Finding], same_origin_only: bool = False) -> list[Grou
     return [Group(members[0], members) for members in found.values()]
 
 
+def unmapped_note(f: Finding) -> str:
+    """With --source, for a finding no source line is certain for: that it stays on the built file."""
+    return f"Not traced to a source line ({f.unmapped}); reported on the built file." if f.unmapped else ""
+
+
 def more_pages(members: list[Finding]) -> str:
     others = len(members) - 1
     return f" (and {others} more built page{'s' if others != 1 else ''})" if others else ""

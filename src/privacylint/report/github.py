@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from privacylint.model import Result
 from privacylint.printable import printable
-from privacylint.report.common import groups, more_pages
+from privacylint.report.common import groups, more_pages, unmapped_note
 
 _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
@@ -35,6 +35,8 @@ def render(result: Result) -> str:
         message = f.message + more_pages(members)
         if f.origin:
             message += f"\nBuilt file: {f.built.path}" + (f":{f.line}" if f.line else "")
+        elif f.unmapped:
+            message += "\n" + unmapped_note(f)
         out.append(f"::{_COMMAND[f.severity]} {','.join(props)}::{escape_data(message)}")
     errors = sum(f.severity == "error" for f in result.findings)
     out.append(f"privacylint: {len(result.findings)} finding{'s' if len(result.findings) != 1 else ''} "

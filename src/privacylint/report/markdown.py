@@ -8,6 +8,7 @@ from collections import Counter
 
 from privacylint.model import Result
 from privacylint.printable import printable
+from privacylint.report import change
 from privacylint.report.common import groups, pages_of, summary, where
 from privacylint.report.tables import COOKIE_COLUMNS, PARTY_COLUMNS, cookie_rows, party_rows
 
@@ -32,7 +33,8 @@ def render(result: Result, quiet: bool = False) -> str:
     found = groups(result.findings)
     n = len(found)
     head = f"## privacylint: {n} problem{'s' if n != 1 else ''}" if n else "## privacylint: no problems"
-    out = [head, "", _cell(summary(result)), ""]
+    out = change.markdown(result.change, _cell) if result.change else []
+    out += [head, "", _cell(summary(result)), ""]
     if not quiet:
         parties, cookies = party_rows(result), cookie_rows(result)
         out += ["### Third parties", ""] + (_table(PARTY_COLUMNS, parties) if parties else ["None.", ""])

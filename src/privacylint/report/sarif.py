@@ -16,7 +16,7 @@ from privacylint import __version__
 from privacylint.checks import REGISTRY
 from privacylint.explain import readme
 from privacylint.model import Finding, Location, Result
-from privacylint.report.common import groups, more_pages
+from privacylint.report.common import groups, more_pages, unmapped_note
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _FAMILIES = {"0": "input", "1": "third-parties", "2": "cookies", "3": "statement", "4": "links",
@@ -54,7 +54,7 @@ def _rule(module) -> dict:
 def _result(f: Finding, members: list[Finding], index: dict[str, int], suppression: dict | None = None) -> dict:
     result = {
         "ruleId": f.check, "ruleIndex": index[f.check], "level": f.severity,
-        "message": {"text": f.message + more_pages(members)},
+        "message": {"text": " ".join(filter(None, (f.message + more_pages(members), unmapped_note(f))))},
         "locations": [_location(f.primary)],
         "partialFingerprints": {"primaryLocationLineHash": f.fingerprint, "privacylint/v1": f.fingerprint},
     }
@@ -66,6 +66,14 @@ def _result(f: Finding, members: list[Finding], index: dict[str, int], suppressi
     return result
 
 
+def _by_suppression(suppressed: list) -> dict[tuple[str, str], list[Finding]]:
+    """Suppressed findings by how they were suppressed (kind, reason), in report order."""
+    out: dict[tuple[str, str], list[Finding]] = {}
+    for s in suppressed:
+        out.setdefault((s.kind, s.reason), []).append(s.finding)
+    return out
+
+
 def render(result: Result) -> str:
     modules = [m for m in REGISTRY if m.SPEC.id in result.checks or not result.checks]
     for f in result.findings + [s.finding for s in result.suppressed]:
@@ -73,10 +81,10 @@ def render(result: Result) -> str:
             modules.append(next(m for m in REGISTRY if m.SPEC.id == f.check))
     index = {m.SPEC.id: i for i, m in enumerate(modules)}
     results = [_result(f, members, index) for f, members in groups(result.findings, same_origin_only=True)]
-    for s in result.suppressed:
-        kind = "inSource" if s.kind == "inline" else "external"
-        results.append(_result(s.finding, [s.finding], index,
-                               {"kind": kind, "status": "accepted", "justification": s.reason}))
+    for (kind, reason), suppressed in _by_suppression(result.suppressed).items():
+        for f, members in groups(suppressed, same_origin_only=True):  # one include on 6 pages: one result
+            results.append(_result(f, members, index, {"kind": "inSource" if kind == "inline" else "external",
+                                                       "status": "accepted", "justification": reason}))
     doc = {
         "$schema": SCHEMA, "version": "2.1.0",
         "runs": [{

@@ -7,7 +7,7 @@ from privacylint.model import Result
 
 PARTY_COLUMNS = ("third party", "site", "category", "contacted as", "pages", "gate", "declared")
 COOKIE_COLUMNS = ("cookie or key", "storage", "written by", "pages", "declared")
-_STORAGE = {"cookie": "cookie", "local": "localStorage", "session": "sessionStorage"}
+STORAGE_NAMES = {"cookie": "cookie", "local": "localStorage", "session": "sessionStorage"}
 
 
 def gate_text(gates: dict[str, int]) -> str:
@@ -27,7 +27,7 @@ def party_rows(result: Result) -> list[tuple[str, ...]]:
 
 
 def cookie_rows(result: Result) -> list[tuple[str, ...]]:
-    return [(c["name"] or "(name computed at run time)", _STORAGE.get(c["storage"], c["storage"]),
+    return [(c["name"] or "(name computed at run time)", STORAGE_NAMES.get(c["storage"], c["storage"]),
              ", ".join(c.get("writers", ())) or "-", f"{c['files']:,}", "yes" if c["declared"] else "no")
             for c in result.inventory.get("cookies", [])]
 

@@ -9,12 +9,14 @@ from itertools import groupby
 
 from privacylint.model import Result
 from privacylint.printable import printable
-from privacylint.report.common import Group, groups, pages_of, shown_path, spread, summary
+from privacylint.report import change
+from privacylint.report.common import Group, groups, pages_of, shown_path, spread, summary, unmapped_note
 from privacylint.report.tables import COOKIE_COLUMNS, PARTY_COLUMNS, cookie_rows, party_rows
 
 
 def render(result: Result, quiet: bool = False) -> str:
-    out = [] if quiet else _inventory(result)
+    out = change.text(result.change) if result.change else []
+    out += [] if quiet else _inventory(result)
     for path, entries in groupby(groups(result.findings), key=lambda g: g.first.primary.path):
         out.append(printable(shown_path(path)))
         for group in entries:
@@ -32,6 +34,8 @@ def _entry(group: Group) -> list[str]:
         shown, more = pages_of(group)
         pages = ", ".join(printable(s) for s in shown) + (f" and {more:,} more" if more else "")
         lines.append(f"  {'':<8} {'':<7}        {spread(group)}: {pages}")
+    if f.unmapped:
+        lines.append(f"  {'':<8} {'':<7}        {printable(unmapped_note(f))}")
     return lines
 
 

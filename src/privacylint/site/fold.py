@@ -166,7 +166,8 @@ class Folder:
             outbound = who is not None and not who.first_party
             if outbound:
                 sites.add(who.site)
-                if "?" in link.url or link.referrer or unsafe_page or self.policy.outbound == "allowlist":
+                if ("?" in link.url or link.referrer or unsafe_page or self.policy.outbound == "allowlist"
+                        or link.url.split("#", 1)[0].rstrip("/") == self.graph.offsite_statement):
                     keep.append(link)
             elif self.graph.page_key_of(link.url) == self.graph.statement_key:
                 keep.append(link)

@@ -82,6 +82,19 @@ class PageGraph:
         return self.aliases.get(path.split("?", 1)[0], path)
 
     @cached_property
+    def offsite_statement(self) -> str | None:
+        """statement.page when it is the URL of a statement on another site (without its final
+        slash, as links to it are compared), else None."""
+        page = self.policy.statement_page
+        return page.rstrip("/") if page.startswith(("http://", "https://")) else None
+
+    def is_statement_url(self, url: str, target: str) -> bool:
+        """Whether a link's URL names the statement whose page key, or off-site URL, is `target`."""
+        if target == self.offsite_statement:
+            return url.split("#", 1)[0].rstrip("/") == target
+        return self.page_key_of(url) == target
+
+    @cached_property
     def statement_key(self) -> str:
         return page_key(self.policy.statement_page)
 
@@ -106,7 +119,7 @@ class PageGraph:
         """Whether `page` has a link a visitor can see and follow to the page whose key is
         `target`: an <a> or <area> (<link rel=privacy-policy> is for machines), outside hidden,
         aria-hidden and display:none containers (a page that could have one is read again)."""
-        found = (any(link.kind in _FOLLOWABLE and self.page_key_of(link.url) == target for link in page.links)
+        found = (any(link.kind in _FOLLOWABLE and self.is_statement_url(link.url, target) for link in page.links)
                  or any(self.local_key(page, href) == target for href in page.local_links))
         return found and (not page.may_hide or self._visibly_links_to(page, target))
 
@@ -127,7 +140,7 @@ class PageGraph:
             if same_origin_relative(href) and page.base is None:
                 if self.local_key(page, href.partition("#")[0]) == target:
                     return True
-            elif (url := resolve(href, base)) and self.page_key_of(url) == target:
+            elif (url := resolve(href, base)) and self.is_statement_url(url, target):
                 return True
         return False
 
@@ -147,10 +160,11 @@ class PageGraph:
 
     @cached_property
     def script_loads(self) -> dict[str, list[tuple[FileFacts, Request]]]:
-        """First-party .js file -> the pages that load it, with the loading <script> element."""
+        """First-party .js file -> the pages that load it, with the loading <script> element. Every
+        page file counts: `a.html` and `a/index.html` share a page key but are two pages."""
         files = {f.path for f in self.files if f.kind == "script"}
         loads: dict[str, list[tuple[FileFacts, Request]]] = {}
-        for page in self.pages.values():
+        for page in (f for f in self.files if f.kind == "page"):
             for r in page.requests:
                 if r.kind.startswith("<script"):
                     path = self.site_path(r.url)
