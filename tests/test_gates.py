@@ -249,6 +249,10 @@ KLARO_CONFIG = ("<script>var klaroConfig = {storageMethod: 'cookie', services: [
      "CookieYes's 'cookieyes-necessary' category is always on"),
     (f'<script type="text/plain" data-categories="essential" src="{GA_SRC}"></script>',
      "Termly's 'essential' category is always on"),
+    (f'<script type="text/plain" data-cookieyes="necessary" src="{GA_SRC}"></script>',
+     "CookieYes's 'necessary' category is always on"),  # CookieYes strips its prefix before comparing
+    (f'<script type="text/plain" data-cookieyes="analytic" src="{GA_SRC}"></script>',
+     "'analytic' is not a CookieYes category"),
     (CC_CONFIG + f'<script type="text/plain" data-category="necessary" src="{GA_SRC}"></script>',
      "configuration (index.html:1) turns 'necessary' on without the visitor's consent (readOnly, or enabled in opt-out mode)"),
     (CC_CONFIG + f'<script type="text/plain" data-category="analytic" src="{GA_SRC}"></script>',
@@ -273,6 +277,11 @@ def test_an_always_on_or_unknown_category_is_no_gate(tmp_path, markup, why):
     f'<script type="text/plain" data-cookieconsent="necessary, statistics" src="{GA_SRC}"></script>',
     f'<script type="text/plain" class="optanon-category-C0001 optanon-category-C0002" src="{GA_SRC}"></script>',
     f'<script type="text/plain" class="_iub_cs_activate" data-iub-purposes="4" data-suppressedsrc="{GA_SRC}"></script>',
+    f'<script type="text/plain" data-cookieyes="cookieyes-analytics" src="{GA_SRC}"></script>',
+    f'<script type="text/plain" data-cookieyes="analytics" src="{GA_SRC}"></script>',
+    # Termly's manual-blocking attribute is not confirmed by its own pages: a name outside the
+    # confirmed list cannot be checked, so it is not refused (only 'essential' is known to be always on)
+    f'<script type="text/plain" data-categories="custom_stats" src="{GA_SRC}"></script>',
 ])
 def test_an_opt_in_category_holds(tmp_path, markup):
     assert pl102(tmp_path, markup) == []

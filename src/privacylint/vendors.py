@@ -103,6 +103,9 @@ class Vendor:
     privacy_mode: PrivacyMode | None = None  # privacy_variant as PL105 checks it
     config_keys: tuple[tuple[tuple[str, ...], tuple[str, ...] | None], ...] = ()  # (key path, values or None)
     consent_class: str | None = None  # its own class when stricter than its category's
+    # consent_categories lists only the names a source confirms; another name is not refused (it
+    # cannot be checked) rather than called "not a category"
+    categories_open: bool = False
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -330,7 +333,8 @@ def _vendor(raw: dict) -> Vendor:
         tarteaucitron=tuple(raw.get("tarteaucitron") or ()), sources=tuple(raw["sources"]),
         consent_categories=raw.get("consent_categories"), gate_markup=_gate_markup(raw.get("gate_markup")),
         privacy_mode=_privacy_mode(raw.get("privacy_variant")), config_keys=_config_keys(raw.get("config_keys")),
-        consent_class=raw.get("consent_class"), consent_code=raw.get("consent_code"))
+        consent_class=raw.get("consent_class"), consent_code=raw.get("consent_code"),
+        categories_open=bool(raw.get("categories_open")))
 
 
 def _advice(raw) -> str | None:

@@ -123,6 +123,8 @@ class ConsentModel:
                 return (f"the site's {vendor.name} configuration ({setting.path}:{setting.line}) turns '{name}' on "
                         f"without the visitor's consent ({flags}), so it holds nothing back")
             return None
+        if name not in vocabulary and vendor.categories_open:
+            return None  # not a name a source confirms, nor one known to hold nothing back: cannot check
         if name not in vocabulary:
             names = sorted(vocabulary, key=lambda n: (CONSENT_CLASSES.index(vocabulary[n]), n))  # weakest first
             return (f"'{name}' is not a {vendor.name} category ({', '.join(names)}){_nearest(name, vocabulary)}, "
