@@ -189,6 +189,26 @@ def test_implied_consent_is_no_gate(tmp_path, config, gate):
     assert pl102(tmp_path, f"<script>{config}</script>\n{held}") != []
 
 
+TARTEAUCITRON_JOB = ("<script>tarteaucitron.init({highPrivacy: true}); tarteaucitron.user.matomoId = 1;\n"
+                     "(tarteaucitron.job = tarteaucitron.job || []).push('{key}');</script>")
+
+
+def test_a_tarteaucitron_service_that_needs_no_consent_is_launched_before_any_choice(tmp_path):
+    # tarteaucitron starts a service whose definition says needConsent: false at once, highPrivacy
+    # or not (its matomo service: a browser loading such a page requests the tracker before any click)
+    assert pl102(tmp_path, TARTEAUCITRON_JOB.replace("{key}", "analytics")) == []  # held until consent
+    assert pl102(tmp_path, TARTEAUCITRON_JOB.replace("{key}", "matomo")) == [("PL102", "index.html", 2, "example.org")]
+
+
+@pytest.mark.parametrize("need_consent", ["false", "!1"])
+def test_a_custom_tarteaucitron_service_that_needs_no_consent_holds_nothing(tmp_path, need_consent):
+    custom = ("<script>tarteaucitron.services.stats = {key: 'stats', needConsent: %s, js: function () {\n"
+              " var s = document.createElement('script'); s.src = 'https://static.hotjar.com/c/hotjar-1.js';"
+              " document.head.appendChild(s); }};</script>")
+    assert pl102(tmp_path, custom % "true", check="PL111") == []  # Hotjar records sessions: PL111, not PL102
+    assert pl102(tmp_path, custom % need_consent, check="PL111") == [("PL111", "index.html", 2, "hotjar.com")]
+
+
 def test_script_file_takes_the_gate_of_the_pages_that_load_it(tmp_path):
     loader = "var s = document.createElement('script'); s.src = 'https://static.hotjar.com/c/hotjar-1.js';\n"
     files = {"js/rec.js": loader, "other.html": '<script type="text/plain" data-category="analytics" src="/js/rec.js"></script>'}

@@ -157,6 +157,8 @@ class ConsentCode:
     # callback properties that run when the manager starts, before any choice (Klaro's onInit and
     # onDecline): neither a gate nor a refusal -> (manager, word the script must hold)
     before_choice: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # a service the manager launches before any choice (tarteaucitron's needConsent: false) -> manager
+    without_consent: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def words(self) -> tuple[str, ...]:
@@ -170,7 +172,7 @@ def _consent_code(vendors) -> ConsentCode:
     table = ConsentCode({}, set(), {}, set(), {}, {}, {}, {}, {}, {})
     for v in vendors:
         code = v.consent_code or {}
-        for field_name in ("events", "functions", "calls", "definitions", "flags", "tests", "groups"):
+        for field_name in ("events", "functions", "calls", "definitions", "flags", "tests", "groups", "without_consent"):
             getattr(table, field_name).update(dict.fromkeys(code.get(field_name) or (), v.id))
         table.refusal_events.update(code.get("refusal_events") or ())
         for name, word in (code.get("properties") or {}).items():

@@ -122,8 +122,9 @@ def _markers(script: Script, values: Values, no_consent_mode: set[str]):
         if key in early:  # loaded at once under denied consent mode defaults, which tarteaucitron sets
             defaults.append((offset, ("ad_storage", "analytics_storage")))
             found.append((offset + 1, services[key], f"tarteaucitron.job.push('{key}')", None))
-        else:  # tarteaucitron injects the service itself, after consent
-            found.append((offset, services[key], f"tarteaucitron.job.push('{key}')", "tarteaucitron"))
+        else:  # tarteaucitron injects the service itself: after consent, unless it needs none
+            gate = None if key in cat.consent_code.without_consent else "tarteaucitron"
+            found.append((offset, services[key], f"tarteaucitron.job.push('{key}')", gate))
     return sorted(found), defaults
 
 

@@ -167,7 +167,8 @@ class ConsentCode:
             self._flags.append((*self.script.span(fn), text(names[index]), gate))
 
     def _definition(self, assign: Node, services: Node) -> None:
-        """`tarteaucitron.services.x = {...}`: a service runs only once the visitor accepts it."""
+        """`tarteaucitron.services.x = {...}`: a service runs only once the visitor accepts it,
+        unless it says `needConsent: false` (tarteaucitron launches those before any choice)."""
         cmp = self.code.definitions.get(dotted(services) or "")
         service = self.values.object_of(assign.child_by_field_name("right"))
         if service is not None and _false(property_value(service, "needConsent")):
@@ -305,3 +306,4 @@ def _outer_refusal(stack: list[Region]) -> str:
     """A refusal callback anywhere around wins (nothing in it loads before consent); else the
     innermost gate."""
     return REFUSAL if any(r.gate == REFUSAL for r in stack) else stack[-1].gate
+
