@@ -15,7 +15,7 @@ from hostile_server import HostileServer
 
 from privacylint import cli
 from privacylint.checks import CHECK_IDS
-from privacylint.crawl import CrawlError, CrawlLimits, check_url
+from privacylint.deployed.crawl import CrawlError, CrawlLimits, check_url
 from privacylint.engine import Options
 from privacylint.policy import load_policy
 

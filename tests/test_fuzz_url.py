@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 from privacylint.checks import CHECK_IDS
-from privacylint.crawl import CrawlError, CrawlLimits, check_url
+from privacylint.deployed.crawl import CrawlError, CrawlLimits, check_url
 from privacylint.engine import Options
-from privacylint.fetch import FetchError, get
+from privacylint.deployed.fetch import FetchError, get
 from privacylint.policy import load_policy
 
 CORPUS = Path(__file__).with_name("fuzz-corpus")

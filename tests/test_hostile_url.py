@@ -20,7 +20,7 @@ from hostile_server import HostileServer, drip, endless
 
 from privacylint import cli
 from privacylint.checks import CHECK_IDS
-from privacylint.crawl import CrawlLimits, check_url
+from privacylint.deployed.crawl import CrawlLimits, check_url
 from privacylint.engine import Options
 from privacylint.policy import load_policy
 

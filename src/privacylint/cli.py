@@ -257,7 +257,7 @@ def _default_site() -> str:
 
 def _run_url(url: str, policy, options, args: argparse.Namespace):
     """A deployed site: fetched into a temporary folder, checked as a build, findings at URLs."""
-    from privacylint.crawl import CrawlError, CrawlLimits, check_url
+    from privacylint.deployed.crawl import CrawlError, CrawlLimits, check_url
 
     if args.max_pages < 1 or args.max_seconds <= 0 or args.crawl_delay < 0:
         raise UsageError("--max-pages and --max-seconds must be positive, --crawl-delay not negative")

@@ -11,7 +11,7 @@ the pages'), within the same bounds. Pages and scripts are read for more URLs by
 itself, so the crawl follows what the checks see.
 
 What was fetched is written to a folder as a build (fetched.py) and goes through the same
-extraction and checks; findings then point at URLs (report_urls.py). What could not be fetched
+extraction and checks; findings then point at URLs (at_urls.py). What could not be fetched
 is a PL001 finding at its URL, and the crawl goes on; what robots.txt or a limit kept from being
 fetched is a note, and no check claims something is absent that the crawl did not reach.
 
@@ -34,13 +34,14 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import webencodings
 
-from privacylint import __version__, fetch
+from privacylint import __version__
+from privacylint.deployed import fetch
 from privacylint.extract import extract_data, kind_of
 from privacylint.extract.urls import resolve
 from privacylint.facts import META_REFRESH, FileFacts
-from privacylint.fetched import Folder
+from privacylint.deployed.fetched import Folder
 from privacylint.model import DEFAULT_MAX_FILE_SIZE
-from privacylint.report_urls import as_urls, counted
+from privacylint.deployed.at_urls import as_urls, counted
 
 USER_AGENT = f"privacylint/{__version__} (privacy statement linter; checks this site against its policy)"
 _HEADERS_KEPT = ("set-cookie", "content-security-policy", "content-security-policy-report-only", "referrer-policy")
