@@ -1,5 +1,5 @@
 """Command line: options in, reports out, exit code back. It writes through cli_common (shared with
-`privacylint init`, init_cli.py), whose functions are the only ones that print.
+`privacylint init`, init/command.py), whose functions are the only ones that print.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings; 2 usage, policy or internal error;
 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), workers stopped with it.
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     _safe_streams()
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["init"]:
-        from privacylint.init_cli import init_parser, run_init  # imports cli_common, never this module
+        from privacylint.init.command import init_parser, run_init  # imports cli_common, never this module
 
         command, parser, argv = run_init, init_parser(), argv[1:]
     else:

@@ -1,4 +1,4 @@
-"""What both commands (`privacylint`, cli.py, and `privacylint init`, init_cli.py) share: exit
+"""What both commands (`privacylint`, cli.py, and `privacylint init`, init/command.py) share: exit
 codes, the usage error, checks on the paths they are given, and the only functions that write
 output. Everything written (standard output, standard error, report files, argparse's own
 messages) goes through printable.safe_output first.

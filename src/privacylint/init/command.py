@@ -46,7 +46,7 @@ def init_parser() -> argparse.ArgumentParser:
 def run_init(args: argparse.Namespace) -> int:
     from privacylint.cache import default_dir as default_cache_dir
     from privacylint.checks import CHECK_IDS
-    from privacylint.draft import DraftError, diff, draft
+    from privacylint.init.draft import DraftError, diff, draft
     from privacylint.engine import Options
     from privacylint.policy import load_policy
     from privacylint.report.common import groups

@@ -38,7 +38,7 @@ from privacylint.engine import Options, run
 from privacylint.model import Result
 from privacylint.policy import PolicyError, load_policy
 from privacylint.printable import printable
-from privacylint.sitefacts import SiteClues, absolute
+from privacylint.init.clues import SiteClues, absolute
 from privacylint.vendors import catalogue
 
 DECLARED_BY_INIT = ("PL101", "PL201", "PL305")  # what a drafted policy makes true
