@@ -116,3 +116,53 @@ def test_init_drafts_any_key_on_any_page_exactly(tmp_path_factory, capsys, key, 
         assert [f for f in findings if f["check"] == "PL201"] == []
     finally:
         os.chdir(cwd)
+
+
+# A HAR file is another tool's output, maybe a hostile one: any JSON shaped like a HAR, with any
+# value where a string, a list or an object belongs, gives findings or a usage error (exit 2), never
+# an internal error.
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                      max_size=3), max_leaves=8)
+urls = st.sampled_from(["https://example.org/", "https://example.org/blog/", "https://connect.facebook.net/x.js",
+                        "http://[::1/", "https://例え.jp/\u2028", "data:,x", ""]) | st.text(max_size=30)
+
+
+def _maybe(value_strategy):
+    return value_strategy | json_values
+
+
+entries = st.fixed_dictionaries({
+    "pageref": _maybe(st.sampled_from(["home", "blog", "nope"])),
+    "request": _maybe(st.fixed_dictionaries({"method": _maybe(st.just("GET")), "url": _maybe(urls)})),
+    "response": _maybe(st.fixed_dictionaries({"status": _maybe(st.just(200)), "headers": _maybe(st.lists(
+        st.fixed_dictionaries({"name": _maybe(st.sampled_from(["Set-Cookie", "set-cookie"])),
+                               "value": _maybe(st.text(max_size=40))}), max_size=3)),
+        "cookies": _maybe(st.lists(st.fixed_dictionaries({"name": _maybe(st.text(max_size=10))}), max_size=2))})),
+    "_resourceType": _maybe(st.sampled_from(["script", "image", "websocket"])),
+})
+hars = st.fixed_dictionaries({"log": _maybe(st.fixed_dictionaries({
+    "version": _maybe(st.just("1.2")),
+    "pages": _maybe(st.lists(st.fixed_dictionaries({"id": _maybe(st.sampled_from(["home", "blog"])),
+                                                    "title": _maybe(urls)}), max_size=3)),
+    "entries": _maybe(st.lists(entries, max_size=4))}))})
+
+
+@FUZZ
+@given(hars)
+def test_any_har_gives_findings_or_a_usage_error(tmp_path_factory, capsys, doc):
+    root = tmp_path_factory.mktemp("har")
+    make_site(root / "_site", {"index.html": '<a href="/privacy/">P</a>', "privacy/index.html": "<h1>P</h1>",
+                               "blog/index.html": "<p>blog</p>"})
+    (root / "rules.yaml").write_text(RULES, encoding="utf-8")
+    (root / "x.har").write_text(json.dumps(doc), encoding="utf-8")
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        code = cli.main(["_site", "--har", "x.har", "--format", "json", "--no-cache"])
+        out, err = capsys.readouterr()
+    finally:
+        os.chdir(cwd)
+    assert code in (0, 1, 2) and "internal error" not in err and "Traceback" not in err, err
+    if code != 2:
+        json.loads(out)

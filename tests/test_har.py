@@ -46,4 +46,4 @@ def test_a_file_that_is_not_a_har_is_a_usage_error(tmp_path, monkeypatch, capsys
     (tmp_path / "x.har").write_text('{"log": {}}')
     monkeypatch.chdir(tmp_path)
     assert cli.main(["_site", "--har", "x.har"]) == 2
-    assert capsys.readouterr().err.startswith("privacylint: --har x.har: not a HAR 1.2 file (KeyError")
+    assert capsys.readouterr().err == "privacylint: --har x.har: not a HAR 1.2 file (TypeError: log.entries is not a list)\n"
