@@ -99,20 +99,19 @@ def extract_page(text: str, url: str, facts: FileFacts, utf8: bytes | None = Non
             walker._complianz_categories()
         return
     encoded = utf8 if utf8 is not None else text.encode("utf-8", "surrogatepass")
-    if tokens.refusal(text) is None and _tokenized(text, url, facts, encoded):
+    # Lower-cased bytes for the raw-text pre-checks: bytes.lower is ASCII-only and several
+    # times faster than str.lower on pages with non-ASCII text; tags and attributes are ASCII.
+    low = encoded.lower()
+    if tokens.refusal(low) is None and _tokenized(text, url, facts, encoded, low):
         return
     root = parse_html(text, encoded)
     if root is not None:
-        # Lower-cased bytes for the raw-text pre-checks: bytes.lower is ASCII-only and several
-        # times faster than str.lower on pages with non-ASCII text; tags and attributes are ASCII.
-        low = encoded.lower()
         del encoded  # a large page's tree is big enough: no third copy of the page beside it
         _PageWalker(Source(text), url, facts).walk(root, low)
 
 
-def _tokenized(text: str, url: str, facts: FileFacts, encoded: bytes) -> bool:
+def _tokenized(text: str, url: str, facts: FileFacts, encoded: bytes, low: bytes) -> bool:
     """Extract a page from the streaming tokenizer (extract.tokens); False if it refused the page."""
-    low = encoded.lower()
     walker = _PageWalker(tokens.TokenSource(text), url, facts)
     try:
         tokens.extract(walker, encoded, low, _style_hint(low), _background_hint(low))

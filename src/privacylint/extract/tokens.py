@@ -40,11 +40,11 @@ except ImportError:  # no wheel for this platform: every page is parsed by lxml
     lolhtml = None
 
 SVG = "http://www.w3.org/2000/svg"
-# What html._PageWalker reads, as selectors: an element the handlers would skip (a <form> with no
-# action, an <input> that is not an image button) costs no callback.
-_ELEMENTS = ("link, script, iframe, frame, img, source, video, audio, track, embed, object, form[action], "
-             'meta, style, base, image, input[type="image" i], a[ping], area[ping], area[href]:not([ping])')
-_ANCHORS = "a[href]:not([ping])"  # 3 tags in 4 on a documentation page: the cheapest handler
+# The tags html._PageWalker reads, as one list of plain names: lol_html compiles its selectors for
+# each page, and attribute conditions (a[ping], input[type=image i]) cost 5-100 us a page there,
+# more than the callbacks they save.
+_ELEMENTS = ("a, area, link, script, iframe, frame, img, source, video, audio, track, embed, object, form, "
+             "meta, style, base, image, input, noscript")
 _BACKGROUNDS = "body[background], table[background], td[background], th[background]"
 _CHARREF = re.compile(r"&(?:#[xX]([0-9a-fA-F]+);?|#([0-9]+);?|([A-Za-z][A-Za-z0-9]*;?))")
 _START_TAG = re.compile(r"""<[^\s/>]*(?:[\s/]*(?:[^\s/>][^\s/>=]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?))*[\s/]*>?""")
@@ -54,13 +54,13 @@ def available() -> bool:
     return lolhtml is not None
 
 
-def refusal(text: str) -> str | None:
-    """Why a page goes to the tree rather than the tokenizer, or None."""
+def refusal(low: bytes) -> str | None:
+    """Why a page (its lower-cased bytes) goes to the tree rather than the tokenizer, or None."""
     if lolhtml is None:
         return "python-lolhtml is not installed"
-    if "privacylint-ignore" in text:
+    if b"privacylint-ignore" in low:
         return "suppressions cover an element's descendants: the tree knows them"
-    if "<template" in text or "<TEMPLATE" in text or re.search(r"<template", text, re.I):
+    if b"<template" in low:
         return "<template> content is inert: the tree knows what lies inside one"
     return None
 
@@ -134,22 +134,24 @@ class TokenSource(Source):
         return self.locate(offset)[0] + self.text.count("\n", offset, end)
 
 
-class Tag:
-    """A start tag, with what the page walker's handlers read from an lxml element."""
+class Tag(dict):
+    """A start tag, with what the page walker's handlers read from an lxml element: its
+    attributes are the dict itself (`get` is dict.get, in C)."""
 
-    __slots__ = ("tag", "attrib", "sourceline", "svg")
+    __slots__ = ("sourceline", "svg", "tag")
 
     def __init__(self, tag: str, attributes: list, line: int, svg: bool):
+        super().__init__(reversed(attributes))  # the first of a repeated attribute counts
+        for name, value in self.items():
+            if "&" in value:
+                self[name] = unescape_attribute(value)
         self.tag = tag
-        self.attrib = attrib = {}
-        for name, value in attributes:  # the first of a repeated attribute counts
-            if name not in attrib:
-                attrib[name] = unescape_attribute(value) if "&" in value else value
         self.sourceline = line
         self.svg = svg
 
-    def get(self, name: str, default=None):
-        return self.attrib.get(name, default)
+    @property
+    def attrib(self) -> dict:
+        return self
 
     def getparent(self):
         return None
@@ -222,15 +224,13 @@ class _TokenWalk:
         sink = bytearray()
         scope = _Scope(self, sink, start, noscript)
         rewriter = lolhtml.HTMLRewriter(sink.extend)
-        rewriter.on(_ANCHORS, _Handler(scope.anchor))
-        rewriter.on(_ELEMENTS, _Handler(scope.element))
-        if self.backgrounds:
+        if self.backgrounds:  # before the <noscript> a handler of _ELEMENTS reads: the line cursor moves on
             rewriter.on(_BACKGROUNDS, _Handler(scope.background))
         if self.styles:
             rewriter.on("[style]", _Handler(scope.style))
         for cls in self.placeholders:
             rewriter.on(f'div[class~="{cls}"]', _Handler(scope.placeholder(cls)))
-        rewriter.on("noscript", _Handler(scope.noscript))  # last: its content moves the line cursor on
+        rewriter.on(_ELEMENTS, _Handler(scope.element))
         self._write(rewriter, encoded)
 
     def _write(self, rewriter, encoded: bytes) -> None:
@@ -273,19 +273,24 @@ class _Scope:
     def _fail(self, err: BaseException) -> None:
         self.walk.error = err  # the binding would keep only its message
 
-    def anchor(self, e) -> None:
-        w = self.w
-        if w.base == w.url:
+    def element(self, e) -> None:
+        """One of _ELEMENTS. A relative link that stays on the site (3 tags in 4 on a documentation
+        page) is only noted, as _PageWalker.local_anchor does, without building a Tag."""
+        tag = e.tag_name
+        if tag == "a":
             href = e.get_attribute("href")
-            if "&" not in href and same_origin_relative(href):
+            if href is None:
+                if not e.has_attribute("ping"):
+                    return
+            elif "&" not in href and self.w.base == self.w.url and same_origin_relative(href) \
+                    and not e.has_attribute("ping"):
                 self.walk.hrefs[href.partition("#")[0]] = None
                 return
-        self.element(e)
-
-    def element(self, e) -> None:
+        elif tag == "noscript":
+            self.on_noscript()
+            return
         try:
             offset = self._offset()
-            tag = e.tag_name
             el = Tag(tag, e.attributes, self.source.locate(offset)[0], e.namespace_uri == SVG)
             w = self.w
             if not w.local_anchor(tag, el, self.walk.hrefs):
@@ -318,7 +323,7 @@ class _Scope:
             self.walk.placeholders[cls].append(self.source.end_line(self._offset()))
         return found
 
-    def noscript(self, e) -> None:
+    def on_noscript(self) -> None:
         """Tokenize the content of a <noscript> (raw text to the tokenizer) as markup, where it is."""
         try:
             self._noscript()
@@ -338,7 +343,7 @@ class _Scope:
 
 
 _START_TAG_BYTES = re.compile(_START_TAG.pattern.encode())
-_NOSCRIPT_END = re.compile(rb"</noscript", re.I)
+_NOSCRIPT_END = re.compile(rb"</noscript", re.IGNORECASE)
 
 
 class _Handler:
