@@ -24,9 +24,11 @@ the pages the tokenizer refuses (it raises on markup it cannot tokenize without 
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from dataclasses import fields
+from html.entities import html5
 
 from privacylint.extract import consent
 from privacylint.extract.css import might_load
@@ -380,18 +382,16 @@ def unescape_attribute(value: str) -> str:
 
 
 def _decode_reference(m: re.Match) -> str:
-    import html
-    from html.entities import html5
-
-    if m.group(3) is None:
-        return html.unescape(m.group(0))
     name = m.group(3)
-    if name in html5:
+    if name is None:
+        return html.unescape(m.group(0))
+    if name.endswith(";") and name in html5:
         return html5[name]
-    for cut in range(len(name.rstrip(";")), 1, -1):  # the longest legacy name without `;`
-        if name[:cut] in html5:
-            rest = name[cut:]
-            if rest[:1].isalnum() or rest[:1] == "=":
+    bare = name.rstrip(";")
+    for cut in range(len(bare), 1, -1):  # the longest legacy name (written without `;`)
+        if bare[:cut] in html5:
+            following = name[cut:cut + 1] or m.string[m.end():m.end() + 1]
+            if following == "=" or following.isalnum():
                 return m.group(0)
-            return html5[name[:cut]] + rest
+            return html5[bare[:cut]] + name[cut:]
     return m.group(0)
