@@ -11,7 +11,7 @@ import re
 from lxml import etree
 
 from privacylint.decode import decode
-from privacylint.extract import consent, stream
+from privacylint.extract import consent, stream, tokens
 from privacylint.extract.css import css_facts, might_load
 from privacylint.extract.fallback import LINE_ATTR, parse_fallback
 from privacylint.extract.js import js_facts
@@ -99,13 +99,26 @@ def extract_page(text: str, url: str, facts: FileFacts, utf8: bytes | None = Non
             walker._complianz_categories()
         return
     encoded = utf8 if utf8 is not None else text.encode("utf-8", "surrogatepass")
+    # Lower-cased bytes for the raw-text pre-checks: bytes.lower is ASCII-only and several
+    # times faster than str.lower on pages with non-ASCII text; tags and attributes are ASCII.
+    low = encoded.lower()
+    if tokens.refusal(low) is None and _tokenized(text, url, facts, encoded, low):
+        return
     root = parse_html(text, encoded)
     if root is not None:
-        # Lower-cased bytes for the raw-text pre-checks: bytes.lower is ASCII-only and several
-        # times faster than str.lower on pages with non-ASCII text; tags and attributes are ASCII.
-        low = encoded.lower()
         del encoded  # a large page's tree is big enough: no third copy of the page beside it
         _PageWalker(Source(text), url, facts).walk(root, low)
+
+
+def _tokenized(text: str, url: str, facts: FileFacts, encoded: bytes, low: bytes) -> bool:
+    """Extract a page from the streaming tokenizer (extract.tokens); False if it refused the page."""
+    walker = _PageWalker(tokens.TokenSource(text), url, facts)
+    try:
+        tokens.extract(walker, encoded, low, _style_hint(low), _background_hint(low))
+    except tokens.Refused:
+        return False
+    facts.may_hide = _may_hide(low)
+    return True
 
 
 # Raw-text pre-checks: whether a page has any of these at all (they only ever say "look", never "skip"
@@ -128,6 +141,18 @@ def _may_hide(low: bytes) -> bool:
     visible_hrefs looks for: a hidden or aria-hidden attribute, or display:none. <template> needs
     no look: the walk never records its links."""
     return b"hidden" in low or (b"none" in low and _DISPLAY_NONE_TEXT.search(low) is not None)
+
+
+def _style_hint(low: bytes) -> bool:
+    """Whether a style attribute of the page could load something."""
+    return b"style" in low and any(_STYLE_HINT.search(m.group(m.lastindex or 0) or b"")
+                                   for m in _STYLE_VALUE.finditer(low))
+
+
+def _background_hint(low: bytes) -> bool:
+    return b"background" in low and _HAS_BACKGROUND.search(low) is not None
+
+
 _WITH_BACKGROUND = etree.XPath("//body[@background]|//table[@background]|//td[@background]|//th[@background]")
 _BACKGROUND = frozenset({"body", "table", "td", "th"})  # obsolete, but it still loads: found by attribute
 _WALKED = tuple(sorted(_HANDLED - _BACKGROUND))
@@ -175,12 +200,11 @@ class _PageWalker:
             if not self.local_anchor(tag, el, hrefs):
                 self._visit(el, tag, self._element)
         self.facts.local_links = tuple(hrefs)
-        if b"background" in low and _HAS_BACKGROUND.search(low):
+        if _background_hint(low):
             for el in _WITH_BACKGROUND(root):
                 if el not in self.inert:
                     self._visit(el, el.tag, self._element)
-        if b"style" in low and any(_STYLE_HINT.search(m.group(m.lastindex or 0) or b"")
-                                  for m in _STYLE_VALUE.finditer(low)):
+        if _style_hint(low):
             for el in _STYLED(root):
                 style = el.get("style")
                 if el not in self.inert and might_load(style):
