@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from privacylint.claims import Claim
 from privacylint.facts import FileFacts, Sentence
 from privacylint.model import Finding
 from privacylint.policy import Policy
@@ -80,6 +81,14 @@ class Site:
         """The statement page's visible text, lower-cased and with white space folded."""
         sentences = self.statement_sentences
         return None if sentences is None else " ".join(s.text for s in sentences).lower()
+
+    @cached_property
+    def claims(self) -> list[Claim]:
+        """What the statement's sentences claim (privacylint/claims.py): none when it was not read."""
+        from privacylint.claims import reader
+
+        sentences = self.statement_sentences
+        return reader(self.catalogue).read(sentences) if sentences else []
 
     # -- findings --------------------------------------------------------------------------
     def finding(self, spec, path: str, line: int | None, column: int | None, subject: str, message: str,
