@@ -181,3 +181,15 @@ def test_sentences_skip_what_no_visitor_reads():
             '<div hidden>Hidden text.</div><noscript>Enable scripts.</noscript><p>Last one</p></body>')
     assert [(s.text, s.heading) for s in sentences(text)] == [
         ("Cookies", 2), ("We use no cookies.", 0), ("See e.g. the law.", 0), ("Last one", 0)]
+
+
+def test_the_statement_text_comes_back_from_the_fact_cache(tmp_path, no_reads_in_checks):
+    site = make_site(tmp_path / "site", {
+        "index.html": f'{GA}<a href="/privacy/">Privacy</a>',
+        "privacy/index.html": '<p>We use Google Analytics.</p><a href="mailto:privacy@example.org">mail</a>',
+    })
+    cache = tmp_path / "cache"
+    first = lint(site, RULES % "/privacy/", cache_dir=str(cache))
+    again = lint(site, RULES % "/privacy/", cache_dir=str(cache))
+    assert _statement_checks(first) == _statement_checks(again) == []
+    assert no_reads_in_checks == []

@@ -20,9 +20,11 @@ import yaml
 from privacylint.facts import Sentence
 from privacylint.vendors import Catalogue
 
+_PARENTHESIS = re.compile(r"\s*\([^)]*\)")
 _REFERENCE = re.compile(r"\{([a-z_]+)\}")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "´": "'", "`": "'", "“": '"', "”": '"', "„": '"', "«": '"',
                          "»": '"', "\u00a0": " ", "‐": "-", "‑": "-", "–": "-", "—": "-"})
+_NAMED = "\x01"  # a vendor's name, in a sentence as the patterns with {vendor} read it
 _MAX_SENTENCE = 400  # characters: a longer "sentence" is a run of text the splitter could not cut
 
 
@@ -52,14 +54,19 @@ class Reader:
         self.kinds = {word: kind for kind, words in data["kinds"].items() for word in words}
         self.unsure = {lang: re.compile("|".join(words)) for lang, words in data["unsure"].items()}
         self.vendors = _vendor_names(catalogue)
-        vendor = "(?P<vendor>" + "|".join(re.escape(n) for n in sorted(self.vendors, key=len, reverse=True)) + ")"
+        # Vendor names are found once per sentence by one expression and stand in the sentence as
+        # _NAMED: a pattern's {vendor} is that mark (hundreds of names in each pattern would cost a
+        # tenth of a second to compile on every run).
+        self.named = re.compile(r"(?<!\w)(?:" + "|".join(
+            re.escape(n) for n in sorted(self.vendors, key=len, reverse=True)) + r")(?!\w)")
         self.types = {name: spec.get("about", "") for name, spec in data["claims"].items()}
-        self.patterns: list[tuple[str, str, re.Pattern]] = []
+        self.patterns: list[tuple[str, str, bool, re.Pattern]] = []
         for name, spec in data["claims"].items():
             for lang, patterns in spec["patterns"].items():
-                words = {**data["words"]["common"], **data["words"].get(lang, {}), "vendor": vendor}
+                words = {**data["words"]["common"], **data["words"].get(lang, {}), "vendor": f"(?P<vendor>{_NAMED})"}
                 for pattern in patterns:
-                    self.patterns.append((name, lang, re.compile(_expand(pattern, words))))
+                    expanded = _expand(pattern, words)
+                    self.patterns.append((name, lang, _NAMED in expanded, re.compile(expanded)))
 
     def read(self, sentences: tuple[Sentence, ...] | list[Sentence]) -> list[Claim]:
         """Every claim the sentences make, in document order (a sentence may make several)."""
@@ -72,22 +79,25 @@ class Reader:
         if sentence.heading or len(sentence.text) > _MAX_SENTENCE or "?" in sentence.text:
             return []
         text = normalise(sentence.text)
+        names: list[str] = []
+        marked = self.named.sub(lambda m: names.append(m.group()) or _NAMED, text) if _NAMED not in text else text
         found: dict[tuple, Claim] = {}
-        for name, lang, pattern in self.patterns:
-            m = pattern.fullmatch(text)
+        for name, lang, with_vendor, pattern in self.patterns:
+            m = pattern.fullmatch(marked if with_vendor else text)
             if m is None:
                 continue
-            claim = self._claim(name, lang, m, sentence)
+            vendor = names[marked.count(_NAMED, 0, m.start("vendor"))] if m.groupdict().get("vendor") else None
+            claim = self._claim(name, lang, m, sentence, vendor)
             if claim is not None:
                 found.setdefault((claim.type, claim.vendors, claim.kind), claim)
         return list(found.values())
 
-    def _claim(self, name: str, lang: str, m: re.Match, sentence: Sentence) -> Claim | None:
+    def _claim(self, name: str, lang: str, m: re.Match, sentence: Sentence, vendor: str | None) -> Claim | None:
         groups = m.groupdict()
         tail = groups.get("tail")
         if tail and lang in self.unsure and self.unsure[lang].search(tail):
             return None  # "We use X only if you consent", "... no longer": not sure what it claims
-        vendors = self.vendors.get(groups["vendor"], ()) if groups.get("vendor") else ()
+        vendors = self.vendors.get(vendor, ()) if vendor else ()
         kind = None
         if groups.get("kind"):
             kind = self.kinds.get(groups["kind"].strip())
@@ -118,7 +128,7 @@ def _vendor_names(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
     names: dict[str, set[str]] = {}
     for vendor in catalogue.vendors.values():
         for name in vendor.names:
-            name = re.sub(r"\s*\([^)]*\)", "", name).strip().lower()  # "Matomo (self-hosted)" -> "matomo"
+            name = _PARENTHESIS.sub("", name).strip().lower() if "(" in name else name.lower()  # "Matomo (self-hosted)"
             if len(name) >= 3:
                 names.setdefault(name, set()).add(vendor.id)
     return {name: tuple(sorted(ids)) for name, ids in names.items()}
@@ -126,7 +136,8 @@ def _vendor_names(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def grammar() -> dict:
-    return yaml.safe_load(resources.files("privacylint").joinpath("data/claims.yaml").read_text(encoding="utf-8"))
+    text = resources.files("privacylint").joinpath("data/claims.yaml").read_text(encoding="utf-8")
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # a safe loader (C when built)
 
 
 _READERS: dict[int, Reader] = {}

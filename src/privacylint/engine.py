@@ -88,6 +88,7 @@ def _run(roots: list[str], policy: Policy, options: Options) -> Result:
             site.add(facts)
         site.settle()
         _statement_text(site, files, options)
+        site.claims  # noqa: B018 - read now (the grammar is a data file): checks open no file
         site.files.sort(key=lambda f: f.path)
         if options.browser is not None:
             _observe(site, root, policy, options, result)
