@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-import yaml
+from ruamel.yaml import YAML
 from conftest import REPO
 
 from privacylint.claims import reader
@@ -25,7 +25,7 @@ def _label(claim) -> str:
 
 def scores() -> tuple[int, int, int, int, set[str]]:
     """(statements, claims annotated, claims read, claims read and annotated, languages)."""
-    statements = yaml.safe_load(EVAL.read_text(encoding="utf-8"))["statements"]
+    statements = YAML(typ="safe").load(EVAL.read_text(encoding="utf-8"))["statements"]
     read_ = reader(catalogue())
     annotated, predicted = set(), set()
     for n, statement in enumerate(statements):
@@ -38,7 +38,7 @@ def scores() -> tuple[int, int, int, int, set[str]]:
 
 
 def test_every_statement_has_its_source_and_licence_note():
-    for statement in yaml.safe_load(EVAL.read_text(encoding="utf-8"))["statements"]:
+    for statement in YAML(typ="safe").load(EVAL.read_text(encoding="utf-8"))["statements"]:
         assert re.fullmatch(r"[\w.-]+/[\w.-]+", statement["repo"]) and len(statement["commit"]) == 40
         assert statement["path"] and statement["licence"] and statement["language"]
 

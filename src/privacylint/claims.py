@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from ruamel.yaml import YAML
 
 from privacylint.facts import Sentence
 from privacylint.vendors import Catalogue
@@ -137,7 +137,7 @@ def _vendor_names(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def grammar() -> dict:
     text = resources.files("privacylint").joinpath("data/claims.yaml").read_text(encoding="utf-8")
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # a safe loader (C when built)
+    return YAML(typ="safe").load(text)
 
 
 _READERS: dict[int, Reader] = {}
