@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from ruamel.yaml import YAML
 from conftest import REPO
+from ruamel.yaml import YAML
 
 from privacylint.claims import reader
 from privacylint.facts import Sentence
