@@ -68,7 +68,8 @@ def test_json_output_follows_the_contract(monkeypatch, capsys):
     assert len(fonts) == 8 and len({f["group"] for f in fonts}) == 2  # the @import in CSS; the layout's <link>
     assert (first["check"], first["path"], first["line"], first["subject"]) == (
         "PL101", "assets/css/main.css", 2, "fonts.googleapis.com")
-    assert list(doc["inventory"]) == ["collectors", "cookies", "outbound_domains", "consent_managers", "not_loaded"]
+    assert list(doc["inventory"]) == ["collectors", "cookies", "outbound_domains", "consent_managers", "not_loaded",
+                                     "statement_claims"]
     assert doc["inventory"]["consent_managers"] == ["cookieconsent"]
     ga = next(c for c in doc["inventory"]["collectors"] if c["vendor"] == "google-analytics")
     assert ga["declared_as"] == "Google Analytics" and ga["files"] == ga["pages"] == 7
@@ -136,7 +137,7 @@ def test_policy_with_three_mistakes_exits_2_with_every_position(clean, capsys):
         "rules.yaml:2:37: unknown key 'homepag' in site (did you mean 'homepage'?)",
         "rules.yaml:5:24: unknown vendor 'google-analytic' (did you mean 'google-analytics'?) "
         "(privacylint --list-vendors shows the catalogue)",
-        "rules.yaml:6:10: unknown check 'PL119' (did you mean 'PL111'?)",
+        "rules.yaml:6:10: unknown check 'PL119' (did you mean 'PL311'?)",
         "privacylint: 3 problems in the rules file rules.yaml; nothing was checked.",
         f"privacylint: rules.yaml was found by searching upward from {clean}; if it belongs to another tool, give "
         "privacylint's own with --rules FILE.",

@@ -153,3 +153,16 @@ def test_without_the_statement_in_the_build_the_comments_do_not_guess(tmp_path, 
                            "--no-cache")
     assert code == 0 and "remain that rules.yaml cannot fix" in err
     assert "the statement page is not in the build: whether it names it is unknown" in out.replace("\n  # ", " ")
+
+
+def test_a_cookie_the_statement_denies_is_drafted_for_review(tmp_path, capsys):
+    site = make_site(tmp_path / "site", {
+        "index.html": '<a href="/privacy/">Privacy</a><script src="/main.js"></script>',
+        "main.js": 'document.cookie = "theme=dark";',
+        "privacy/index.html": "<title>Privacy</title><p>This site does not use cookies.</p>"})
+    out = tmp_path / "rules.yaml"
+    code, _, err = _init(capsys, str(site), "--url", "https://example.org/", "-o", str(out), "--no-cache")
+    assert code == 0, err
+    text = " ".join(line.strip("# ") for line in out.read_text(encoding="utf-8").splitlines())
+    assert ("REVIEW: the statement says 'This site does not use cookies.' (privacy/index.html:1); correct the "
+            "statement, or stop writing it (PL311)") in text

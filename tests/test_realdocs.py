@@ -41,6 +41,7 @@ def _as_golden(doc: dict) -> dict:
     doc["tool"].pop("version")
     doc["inventory"].pop("consent_managers", None)
     doc["inventory"].pop("not_loaded", None)
+    doc["inventory"].pop("statement_claims", None)
     for finding in doc["findings"]:
         finding.pop("group", None)
         finding.pop("evidence", None)

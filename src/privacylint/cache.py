@@ -38,7 +38,7 @@ from pathlib import Path
 from privacylint import __version__
 from privacylint.facts import FileFacts, facts_from_data, facts_to_data
 
-_SCHEMA = 3
+_SCHEMA = 4  # 4: FileFacts.text (the statement's sentences), Link.hidden
 _FILE = "facts-v3.sqlite"  # v3: sealed rows
 _SECRET = "secret"
 _SECRET_SIZE, _MAC_SIZE = 32, 16
@@ -62,6 +62,12 @@ def code_version() -> str:
         digest.update(part.read_bytes())
     digest.update(_parser_versions().encode())
     return digest.hexdigest()[:32]
+
+
+def module_source(package: str, name: str) -> bytes:
+    """The code of a module of this package: what the site model does with facts is part of the
+    key its folded facts are kept under (site/fold.py)."""
+    return resources.files(package).joinpath(f"{name}.py").read_bytes()
 
 
 def _python_files(folder) -> list:

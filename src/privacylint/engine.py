@@ -14,6 +14,7 @@ from urllib.parse import quote
 from privacylint.baseline import Baseline
 from privacylint.checks import REGISTRY, SPECS
 from privacylint.discover import discover
+from privacylint.extract import statement_sentences
 from privacylint.inventory import inventory, merge
 from privacylint.model import DEFAULT_MAX_FILE_SIZE, Result
 from privacylint.policy import Policy
@@ -85,6 +86,8 @@ def _run(roots: list[str], policy: Policy, options: Options) -> Result:
         for facts in skipped:
             site.add(facts)
         site.settle()
+        _statement_text(site, files, options)
+        site.claims  # noqa: B018 - read now (the grammar is a data file): checks open no file
         site.files.sort(key=lambda f: f.path)
         if options.browser is not None:
             _observe(site, root, policy, options, result)
@@ -115,6 +118,20 @@ def _run(roots: list[str], policy: Policy, options: Options) -> Result:
     result.findings = sorted(kept, key=lambda f: f.sort_key())
     result.seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def _statement_text(site: Site, files: list, options: Options) -> None:
+    """The statement's visible text, when extraction did not keep it (its path and title did not
+    say it could be a statement: extract/text.py). Read by the extractor, under the same limits;
+    a page that was not read (PL001) gets none."""
+    page = site.statement
+    if page is None or page.text is not None or not page.checked:
+        return
+    for f in files:
+        if f.relpath == page.path:
+            charset = content_charset(site.config, f.relpath) if site.config.headers else None
+            page.text = statement_sentences(f.abspath, f.relpath, options.max_file_size, charset)
+            return
 
 
 def _observe(site: Site, root: str, policy: Policy, options: Options, result: Result) -> None:

@@ -57,6 +57,15 @@ class Link(NamedTuple):
     line: int
     column: int | None = None
     referrer: str | None = None  # referrerpolicy, or "no-referrer" for rel=noreferrer
+    hidden: bool = False  # inside a hidden, aria-hidden or display:none container: no visitor follows it
+
+
+class Sentence(NamedTuple):
+    """A sentence of a page's visible text (extract/text.py), as a visitor reads it."""
+
+    text: str  # white space folded
+    line: int  # the built page's line it starts on
+    heading: int = 0  # 1-6: the text of a heading of that level; 0: body text
 
 
 class StorageWrite(NamedTuple):
@@ -133,9 +142,8 @@ class FileFacts:
     requests: list[Request] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)  # those that may leave the site, and mailto:
     local_links: tuple[str, ...] = ()  # hrefs of relative links that stay on the site, as written
-    # but without their fragment, once each ("" for links within the page)
+    # but without their fragment, once each ("" for links within the page); visible ones only
     base: str | None = None  # a <base href> other than the page's own URL
-    may_hide: bool = False  # the raw text could hide links (hidden, aria-hidden, display): see Site.links_to
     writes: list[StorageWrite] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
     behaviours: list[Behaviour] = field(default_factory=list)
@@ -150,6 +158,9 @@ class FileFacts:
     problems: list[Problem] = field(default_factory=list)
     mentions: tuple[str, ...] = ()  # the site's own files its scripts may load, as written (extract.js)
     loads_files: tuple[str, ...] = ()  # the site's own scripts and stylesheets it loads (Site.fold)
+    # A page's visible text as sentences (extract/text.py): None when it was not extracted (only
+    # pages that could be a privacy statement are read for it; folding keeps the statement's only)
+    text: tuple[Sentence, ...] | None = None
 
     @property
     def checked(self) -> bool:
@@ -182,13 +193,14 @@ def facts_to_data(f: FileFacts) -> list:
     return [f.path, f.kind, f.size, *([list(row) for row in getattr(f, name)] for name, _ in _ROWS),
             list(f.local_links), f.base, f.autoblock, list(f.implied), [list(c) for c in f.csp],
             list(f.referrer) if f.referrer else None, [[*key, list(value)] for key, value in f.covered.items()],
-            [list(c) for c in f.consent_config], f.may_hide, list(f.mentions), list(f.loads_files)]
+            [list(c) for c in f.consent_config], list(f.mentions), list(f.loads_files),
+            None if f.text is None else [list(s) for s in f.text]]
 
 
 def facts_from_data(data: list) -> FileFacts:
     """The inverse of facts_to_data; raises (TypeError, ValueError...) on anything malformed."""
     path, kind, size, *rest = data
-    rows, (local, base, autoblock, implied, csp, referrer, covered, config, may_hide, mentions, loads) = (
+    rows, (local, base, autoblock, implied, csp, referrer, covered, config, mentions, loads, text) = (
         rest[:len(_ROWS)], rest[len(_ROWS):])
     f = FileFacts(str(path), str(kind), int(size))
     for (name, cls), values in zip(_ROWS, rows, strict=True):
@@ -201,7 +213,7 @@ def facts_from_data(data: list) -> FileFacts:
     f.referrer = tuple(referrer) if referrer else None
     f.covered = {(line, column): tuple(value) for line, column, value in covered}
     f.consent_config = [tuple(c) for c in config]
-    f.may_hide = bool(may_hide)
     f.mentions = tuple(map(str, mentions))
     f.loads_files = tuple(map(str, loads))
+    f.text = None if text is None else tuple(Sentence(str(t), int(line), int(level)) for t, line, level in text)
     return f

@@ -25,7 +25,15 @@ _HOW = (("<script", "script"), ("<iframe", "frame"), ("<frame", "frame"), ("<emb
 
 def inventory(site) -> dict:
     return {"collectors": _collectors(site), "cookies": _cookies(site), "outbound_domains": _outbound(site),
-            "consent_managers": site.consent.managers_on(None), "not_loaded": _not_loaded(site)}
+            "consent_managers": site.consent.managers_on(None), "not_loaded": _not_loaded(site),
+            "statement_claims": _statement_claims(site)}
+
+
+def _statement_claims(site) -> list[dict]:
+    """What the statement's sentences claim (privacylint/claims.py), where: the PL31x checks hold
+    the site to them; a reviewer sees what the reader understood, and what it did not."""
+    return [{"claim": c.type, "vendors": list(c.vendors), "kind": c.kind, "path": site.statement.path,
+             "line": c.sentence.line, "sentence": c.quote} for c in site.claims]
 
 
 def _not_loaded(site) -> list[dict]:

@@ -15,8 +15,8 @@ SPEC = CheckSpec("PL304", "statement-contact-missing", "warning",
 def check(site):
     contact = site.policy.contact
     page = site.graph.page(site.policy.statement_page) if contact else None
-    if page is None:
-        return
+    if page is None or not page.checked:
+        return  # no statement page (PL301), or one that was not read (PL001): no evidence either way
     addresses = set()
     for link in page.links:
         if link.url.lower().startswith("mailto:"):

@@ -9,7 +9,8 @@ from privacylint.extract.css import css_facts
 from privacylint.extract.html import extract_page, fragment_facts
 from privacylint.extract.js import is_data, js_facts
 from privacylint.extract.source import Source
-from privacylint.facts import JS_LITERAL, FileFacts, Problem
+from privacylint.extract.text import could_be_statement, sentences
+from privacylint.facts import JS_LITERAL, FileFacts, Problem, Sentence
 from privacylint.vendors import catalogue
 
 KINDS = {".html": "page", ".htm": "page", ".xhtml": "page", ".js": "script", ".mjs": "script",
@@ -55,6 +56,20 @@ def extract_file(abspath: str, relpath: str, url: str, max_size: int) -> FileFac
     return facts
 
 
+def statement_sentences(abspath: str, relpath: str, max_size: int,
+                        charset: str | None = None) -> tuple[Sentence, ...] | None:
+    """A page's visible text, read under the same limits as every file (None when it cannot be
+    read or is not text): for the statement, when its path and title did not say it could be one
+    (extract/text.py). The caller knows which page that is; extraction does not."""
+    data = read_file(abspath, relpath, max_size)[1]
+    if data is None or is_binary(data) is not None:
+        return None
+    try:
+        return tuple(sentences(decode_utf8(data, "page", charset)[0]))
+    except (RecursionError, MemoryError):
+        return None
+
+
 def extract_data(data: bytes, url: str, facts: FileFacts, charset: str | None = None) -> None:
     """Extract facts from a file's bytes into `facts`; a bug on one file is a PL001 problem."""
     try:
@@ -70,6 +85,7 @@ def extract_data(data: bytes, url: str, facts: FileFacts, charset: str | None = 
 def _failed(facts: FileFacts, why: str) -> None:
     facts.requests.clear(), facts.links.clear(), facts.writes.clear(), facts.markers.clear()
     facts.local_links = ()
+    facts.text = None
     facts.problems.append(Problem("parse", "error", f"could not be analysed ({why}), so it was not checked."))
 
 
@@ -87,6 +103,8 @@ def extract_bytes(data: bytes, url: str, facts: FileFacts, charset: str | None =
         facts.problems.append(problem)
     if facts.kind == "page":
         extract_page(text, url, facts, data if is_utf8 else None)
+        if could_be_statement(facts.path, text):
+            facts.text = tuple(sentences(text))
     elif facts.kind == "script":
         _extract_script(text, url, facts)
     elif facts.kind == "stylesheet":

@@ -14,6 +14,7 @@ from privacylint.decode import decode
 from privacylint.extract import consent, stream, tokens
 from privacylint.extract.css import css_facts, might_load
 from privacylint.extract.fallback import LINE_ATTR, parse_fallback
+from privacylint.extract.hiding import may_hide_links
 from privacylint.extract.js import js_facts
 from privacylint.extract.source import Source
 from privacylint.extract.urls import LINK_SCHEMES, resolve, same_origin_relative
@@ -61,15 +62,11 @@ def parse_directive(text: str) -> tuple[tuple[str, ...], str]:
 
 
 def visible_text(data: bytes) -> str:
-    """A page's visible body text, lower-cased, white space folded (for PL303)."""
-    root = parse_html(decode(data, "page")[0])
-    if root is None:
-        return ""
-    body = root.find(".//body")
-    words = (body if body is not None else root).xpath(
-        "descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::template"
-        " or ancestor::noscript)]")
-    return " ".join(" ".join(words).split()).lower()
+    """A page's visible body text, lower-cased, white space folded, as PL303 reads the statement's
+    (extract/text.py): for `privacylint init`, which reads a few pages of a build itself."""
+    from privacylint.extract.text import sentences
+
+    return " ".join(s.text for s in sentences(decode(data, "page")[0])).lower()
 
 
 _FRAGMENT_DEPTH = [0]  # HTML written by a script written by a script...: a few levels are read
@@ -93,7 +90,7 @@ def extract_page(text: str, url: str, facts: FileFacts, utf8: bytes | None = Non
     """`utf8`: the text's UTF-8 when the caller has it already (the file's own bytes)."""
     if len(text) > stream.STREAM_FROM:  # no tree: memory stays a small multiple of the page
         walker = _PageWalker(Source(text), url, facts)
-        facts.may_hide = _may_hide(text.encode("utf-8", "surrogatepass").lower())
+        walker.may_hide = may_hide_links(text.encode("utf-8", "surrogatepass").lower())
         stream.StreamWalker(walker, _HANDLED).run(text)
         if "complianz" in text:
             walker._complianz_categories()
@@ -102,12 +99,13 @@ def extract_page(text: str, url: str, facts: FileFacts, utf8: bytes | None = Non
     # Lower-cased bytes for the raw-text pre-checks: bytes.lower is ASCII-only and several
     # times faster than str.lower on pages with non-ASCII text; tags and attributes are ASCII.
     low = encoded.lower()
-    if tokens.refusal(low) is None and _tokenized(text, url, facts, encoded, low):
-        return
+    hide = may_hide_links(low)
+    if not hide and tokens.refusal(low) is None and _tokenized(text, url, facts, encoded, low):
+        return  # (a page whose hidden containers may hold a link goes to the tree, which marks them)
     root = parse_html(text, encoded)
     if root is not None:
         del encoded  # a large page's tree is big enough: no third copy of the page beside it
-        _PageWalker(Source(text), url, facts).walk(root, low)
+        _PageWalker(Source(text), url, facts).walk(root, low, hide)
 
 
 def _tokenized(text: str, url: str, facts: FileFacts, encoded: bytes, low: bytes) -> bool:
@@ -117,7 +115,6 @@ def _tokenized(text: str, url: str, facts: FileFacts, encoded: bytes, low: bytes
         tokens.extract(walker, encoded, low, _style_hint(low), _background_hint(low))
     except tokens.Refused:
         return False
-    facts.may_hide = _may_hide(low)
     return True
 
 
@@ -129,18 +126,10 @@ _STYLE_HINT = re.compile(rb"url|image-set|src|\\|&|@import")
 _HAS_BACKGROUND = re.compile(rb"background\s*=")
 _STYLED = etree.XPath("//*[@style]")
 # Containers no visitor sees or can follow a link in (a link there does not link the statement).
-# Looked for only when a check needs it, in one page (visible_hrefs): in every page they cost more
-# than the rest of the walk.
-_HIDDEN_ATTR = etree.XPath("//*[@hidden or @aria-hidden='true' or self::template]")
-_DISPLAY_NONE = re.compile(r"(?:^|;)\s*display\s*:\s*none\b", re.I)
+# Looked for only in pages whose raw text could have one holding a link (extract/hiding.py); the
+# links inside are marked. <template> needs no look: the walk never records its links.
+_HIDDEN_ANCHORS = etree.XPath("//*[@hidden or @aria-hidden='true']/descendant-or-self::*[self::a or self::area]")
 _DISPLAY_NONE_TEXT = re.compile(rb"display\s*:\s*none")
-
-
-def _may_hide(low: bytes) -> bool:
-    """Whether a page (its lower-cased bytes) could hide a link from visitors the way
-    visible_hrefs looks for: a hidden or aria-hidden attribute, or display:none. <template> needs
-    no look: the walk never records its links."""
-    return b"hidden" in low or (b"none" in low and _DISPLAY_NONE_TEXT.search(low) is not None)
 
 
 def _style_hint(low: bytes) -> bool:
@@ -151,6 +140,17 @@ def _style_hint(low: bytes) -> bool:
 
 def _background_hint(low: bytes) -> bool:
     return b"background" in low and _HAS_BACKGROUND.search(low) is not None
+
+
+def _hidden_anchors(root: etree._Element, low: bytes) -> set:
+    """The <a> and <area> elements no visitor can see or follow: inside a `hidden`,
+    `aria-hidden="true"` or inline `display:none` container."""
+    hidden = set(_HIDDEN_ANCHORS(root)) if b"hidden" in low else set()
+    if b"none" in low and _DISPLAY_NONE_TEXT.search(low):
+        for container in _STYLED(root):
+            if stream.DISPLAY_NONE.search(container.get("style") or ""):
+                hidden.update(container.iter("a", "area"))
+    return hidden
 
 
 _WITH_BACKGROUND = etree.XPath("//body[@background]|//table[@background]|//td[@background]|//th[@background]")
@@ -175,8 +175,11 @@ class _PageWalker:
         self.inert: set = set()
         self.live_noscript: set = set()
         self.directive_of: dict = {}  # element -> index of its directive in facts.directives
+        self.may_hide = False  # whether a hidden container could hold a link (extract/hiding.py)
+        self.hidden: set = set()  # the <a> and <area> elements inside hidden containers
 
-    def walk(self, root: etree._Element, low: bytes) -> None:
+    def walk(self, root: etree._Element, low: bytes, may_hide: bool) -> None:
+        """`may_hide`: whether a hidden container could hold a link (extract/hiding.py)."""
         text = self.source.text
         self.base = self._base_url(root)
         if self.base != self.url:
@@ -184,7 +187,8 @@ class _PageWalker:
         if b"<template" in low:
             for template in root.iter("template"):
                 self.inert.update(template.iterdescendants())
-        self.facts.may_hide = _may_hide(low)
+        if may_hide:
+            self.hidden = _hidden_anchors(root, low)
         if b"<noscript" in low:
             for noscript in root.iter("noscript"):
                 if noscript not in self.inert:
@@ -225,7 +229,8 @@ class _PageWalker:
         if href is None:
             return True
         if same_origin_relative(href):
-            hrefs[href.partition("#")[0]] = None
+            if not self.hidden or el not in self.hidden:  # a hidden one links nothing a visitor sees
+                hrefs[href.partition("#")[0]] = None
             return True
         return False
 
@@ -415,7 +420,7 @@ class _PageWalker:
     def _on_a(self, el, where) -> None:
         href = el.get("href")
         if href:
-            self._link(href, f"<{where[0]} href>", where)
+            self._link(href, f"<{where[0]} href>", where, bool(self.hidden) and el in self.hidden)
         for raw in (el.get("ping") or "").split():
             self._request(raw, f"<{where[0]} ping>", where)
 
@@ -441,11 +446,11 @@ class _PageWalker:
             line, column = self.source.start_tag(*where)
             self.facts.requests.append(Request(url, kind, line, column, self.noscript > 0, gate, self.referrer))
 
-    def _link(self, raw: str, kind: str, where: tuple) -> None:
+    def _link(self, raw: str, kind: str, where: tuple, hidden: bool = False) -> None:
         url = resolve(raw, self.base, LINK_SCHEMES)
         if url:
             line, column = self.source.start_tag(*where)
-            self.facts.links.append(Link(url, kind, line, column, self.referrer))
+            self.facts.links.append(Link(url, kind, line, column, self.referrer, hidden))
 
     def _js(self, js: str, start: int, gate: str | None = None) -> None:
         found = js_facts(js, self.base, lambda off: self.source.position(start + off), self.noscript > 0, gate,
@@ -511,17 +516,3 @@ def _srcset(value: str) -> list[str]:
                 _, comma, token = token.partition(",")
                 expect_url = bool(comma)
     return urls
-
-
-def visible_hrefs(text: str) -> list[str]:
-    """The hrefs of the <a> and <area> elements of a page that a visitor can see and follow: not
-    inside <template>, or a `hidden`, `aria-hidden="true"` or inline `display:none` container."""
-    root = parse_html(text)
-    if root is None:
-        return []
-    hidden = set()
-    containers = list(_HIDDEN_ATTR(root))
-    containers += [el for el in _STYLED(root) if _DISPLAY_NONE.search(el.get("style") or "")]
-    for container in containers:
-        hidden.update(container.iter("a", "area"))
-    return [el.get("href") for el in root.iter("a", "area") if el.get("href") is not None and el not in hidden]

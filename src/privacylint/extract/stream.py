@@ -5,12 +5,14 @@ tokenized by the standard library's HTML parser instead and each element is hand
 starts, to the same handlers the tree walker uses (html._PageWalker): they read attributes
 (`get`), the tag and the source line, which a token gives as well as an element. What the tree
 gave by navigation comes from a stack of open elements: <template> (inert), <noscript> (live,
-never gated) and the elements carrying a suppression. Slower than lxml per MB, but linear, and
+never gated), hidden containers (their links are marked: no visitor follows them) and the
+elements carrying a suppression. Slower than lxml per MB, but linear, and
 it also has exact line numbers past libxml2's 65,535.
 """
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 from privacylint.extract import consent
@@ -18,6 +20,7 @@ from privacylint.extract.css import might_load
 from privacylint.extract.urls import resolve
 from privacylint.facts import Marker
 
+DISPLAY_NONE = re.compile(r"(?:^|;)\s*display\s*:\s*none\b", re.IGNORECASE)  # an inline style that hides
 STREAM_FROM = 8 * 1024 * 1024  # characters; smaller pages are parsed whole by lxml
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
                    "track", "wbr", "frame", "image"})
@@ -48,7 +51,9 @@ class StreamWalker(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.w = walker
         self.handled = handled
-        self.stack: list[tuple[str, int | None]] = []  # (tag, directive index or None)
+        self.stack: list[tuple[str, int | None, bool]] = []  # (tag, directive index or None, hides)
+        self.hiding = 0  # open hidden, aria-hidden or display:none containers
+        self.may_hide = walker.may_hide  # else no element can hide a link: no look
         self.inert = 0  # open <template> elements
         self.in_noscript = 0
         self.pending: tuple[str, int] | None = None  # a comment directive waiting for its element
@@ -77,10 +82,14 @@ class StreamWalker(HTMLParser):
         if not self.inert and (el.get("data-privacylint-ignore") is not None or self.pending):
             comment, self.pending = self.pending, None
             directive = self.w._directive(el, tag, el.get("data-privacylint-ignore"), comment)
+        hides = self.may_hide and hides_content(el)
+        if (hides or self.hiding) and tag in ("a", "area"):
+            self.w.hidden.add(el)
         if tag not in _VOID:
-            self.stack.append((tag, directive))
+            self.stack.append((tag, directive, hides))
             self.inert += tag == "template"
             self.in_noscript += tag == "noscript"
+            self.hiding += hides
         if self.inert:
             return
         self._visit(el, tag, directive)
@@ -94,7 +103,7 @@ class StreamWalker(HTMLParser):
             if w.base != w.url:
                 w.facts.base = w.base
         # the open elements' suppressions, and the element's own (a void element is not on the stack)
-        active = tuple(sorted({d for _, d in self.stack if d is not None} | ({directive} - {None})))
+        active = tuple(sorted({d for _, d, _ in self.stack if d is not None} | ({directive} - {None})))
         mark = w._mark()
         if not w.local_anchor(tag, el, self.hrefs) and tag in self.handled:
             w._element(tag, el)
@@ -117,7 +126,17 @@ class StreamWalker(HTMLParser):
                 return
 
     def _pop(self, depth: int) -> None:
-        for tag, _ in self.stack[depth:]:
+        for tag, _, hides in self.stack[depth:]:
             self.inert -= tag == "template"
             self.in_noscript -= tag == "noscript"
+            self.hiding -= hides
         del self.stack[depth:]
+
+
+def hides_content(el) -> bool:
+    """An element whose content no visitor sees: `hidden`, `aria-hidden="true"` or an inline
+    `display:none` (an lxml element or a Token)."""
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style")
+    return bool(style) and DISPLAY_NONE.search(style) is not None

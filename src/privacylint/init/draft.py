@@ -244,7 +244,8 @@ class _Entries:
         unnamed = {f.subject for f in result.findings if f.check == "PL303"} if result else set()
         doc["collectors"] = CommentedSeq(self.collector(key, entry, unnamed) for key, entry in
                                          sorted(self.collectors.items()))
-        doc["cookies"] = CommentedSeq(self.cookie(entry) for _, entry in sorted(self.cookies.items()))
+        said = _no_cookies_claim(result)
+        doc["cookies"] = CommentedSeq(self.cookie(entry, said) for _, entry in sorted(self.cookies.items()))
         doc["links"] = CommentedMap(outbound="allow")
         _comment_top(doc, self, result)
         for section in ("collectors", "cookies"):
@@ -285,7 +286,7 @@ class _Entries:
             return site
         return next((n for n in vendor.names if " ".join(n.split()).lower() in (self.text or "")), vendor.name)
 
-    def cookie(self, entry: dict) -> CommentedMap:
+    def cookie(self, entry: dict, no_cookies: str | None = None) -> CommentedMap:
         writers = entry.get("writers", [])
         vendors = [catalogue().vendors[w] for w in writers if w in catalogue().vendors]
         name = entry["name"] if vendors or writers != ["site code"] else literal_glob(entry["name"])  # catalogue: globs
@@ -302,6 +303,8 @@ class _Entries:
             why = ("written by the site's own code: not-required only if strictly necessary for what the visitor "
                    "asked for (a preference, a cart); if it tracks, set required")
         seen = f"first at {self.where(entry)}" if entry.get("first") else "the consent manager's own"
+        if no_cookies and entry["storage"] == "cookie":  # the statement says otherwise: a human decides
+            seen += f". REVIEW: {no_cookies}; correct the statement, or stop writing it (PL311)"
         item.yaml_set_start_comment(_wrap(f"{why}; {seen}"), indent=2)
         return item
 
@@ -314,6 +317,14 @@ class _Entries:
             if origin:
                 return f"{origin.path}:{origin.line}"
         return f"{path}:{line}"
+
+
+def _no_cookies_claim(result: Result | None) -> str | None:
+    """"the statement says '...' (path:line)" when it claims the site uses no cookies at all."""
+    for claim in (result.inventory.get("statement_claims", []) if result else []):
+        if claim["claim"] == "no-cookies" and not claim["kind"]:
+            return f"the statement says '{claim['sentence']}' ({claim['path']}:{claim['line']})"
+    return None
 
 
 def _yaml(existing: str | None = None) -> YAML:

@@ -11,10 +11,10 @@ The model is split by concern, each part built once and read by the checks that 
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
 
-from privacylint.facts import FileFacts
+from privacylint.claims import Claim
+from privacylint.facts import FileFacts, Sentence
 from privacylint.model import Finding
 from privacylint.policy import Policy
 from privacylint.site.consent import ConsentModel, ManagerSetting
@@ -64,19 +64,31 @@ class Site:
         """The consent managers of the files that run; built once every file is in."""
         return ConsentModel(self.graph.running, self.contacts, self.catalogue)
 
+    @property
+    def statement(self) -> FileFacts | None:
+        """The statement page's facts; None when it is not in the build."""
+        return self.graph.page(self.policy.statement_page)
+
+    @property
+    def statement_sentences(self) -> tuple[Sentence, ...] | None:
+        """The statement's visible text as sentences (a fact: extract/text.py); None when the
+        page is missing or was not read (PL001 says why: never evidence of what it says)."""
+        page = self.statement
+        return page.text if page is not None and page.checked else None
+
     @cached_property
     def statement_text(self) -> str | None:
         """The statement page's visible text, lower-cased and with white space folded."""
-        page = self.graph.page(self.policy.statement_page)
-        if page is None:
-            return None
-        from privacylint.extract.html import visible_text
+        sentences = self.statement_sentences
+        return None if sentences is None else " ".join(s.text for s in sentences).lower()
 
-        try:
-            with open(os.path.join(self.root, page.path), "rb") as fh:
-                return visible_text(fh.read())
-        except OSError:
-            return None
+    @cached_property
+    def claims(self) -> list[Claim]:
+        """What the statement's sentences claim (privacylint/claims.py): none when it was not read."""
+        from privacylint.claims import reader
+
+        sentences = self.statement_sentences
+        return reader(self.catalogue).read(sentences) if sentences else []
 
     # -- findings --------------------------------------------------------------------------
     def finding(self, spec, path: str, line: int | None, column: int | None, subject: str, message: str,

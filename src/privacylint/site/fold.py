@@ -87,6 +87,8 @@ class Folder:
             f.local_links = self._statement_links(f) if self._links_matter(f) else ()
         if f.links:
             f.links = self._needed_links(f, sites)
+        if f.text is not None and page_key(f.path) != self.graph.statement_key:
+            f.text = None  # only the statement's text is read (extraction keeps it for pages that could be)
         if f.requests:
             f.loads_files = self._own_files(f.requests)
             # one copy of each URL and kind for the whole site: pages repeat their scripts' URLs
@@ -108,9 +110,9 @@ class Folder:
         """What fold() depends on besides the file: the policy, and the code that folds."""
         import hashlib
 
-        from privacylint.cache import code_version
+        from privacylint.cache import code_version, module_source
 
-        code = b"".join(_module_source(m) for m in ("fold", "pages", "parties"))
+        code = b"".join(module_source("privacylint.site", m) for m in ("fold", "pages", "parties"))
         return hashlib.sha256(repr(self.policy).encode() + code + code_version().encode()).hexdigest()[:32]
 
     def _needed_request(self, r: Request) -> bool:
@@ -173,9 +175,3 @@ class Folder:
                 keep.append(link)
         return keep
 
-
-def _module_source(name: str) -> bytes:
-    """The code of a module of this package (what folding does is part of the cache key)."""
-    from importlib import resources
-
-    return resources.files("privacylint.site").joinpath(f"{name}.py").read_bytes()

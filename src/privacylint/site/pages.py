@@ -3,14 +3,13 @@ loads, and which of the site's files run at all (pages, and what they load or na
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 from functools import cached_property
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from privacylint.domains import host_and_path
-from privacylint.extract.urls import resolve, same_origin_relative
+from privacylint.extract.urls import resolve
 from privacylint.facts import FileFacts, Request
 from privacylint.policy import Policy
 
@@ -118,31 +117,11 @@ class PageGraph:
     def links_to(self, page: FileFacts, target: str) -> bool:
         """Whether `page` has a link a visitor can see and follow to the page whose key is
         `target`: an <a> or <area> (<link rel=privacy-policy> is for machines), outside hidden,
-        aria-hidden and display:none containers (a page that could have one is read again)."""
-        found = (any(link.kind in _FOLLOWABLE and self.is_statement_url(link.url, target) for link in page.links)
-                 or any(self.local_key(page, href) == target for href in page.local_links))
-        return found and (not page.may_hide or self._visibly_links_to(page, target))
-
-    def _visibly_links_to(self, page: FileFacts, target: str) -> bool:
-        """The page read again, for the links a visitor can see (extraction does not tell hidden
-        containers apart: looking for them in every page costs more than the rest of the walk)."""
-        from privacylint.decode import decode
-        from privacylint.extract.html import visible_hrefs
-
-        try:
-            with open(os.path.join(self.root, page.path), "rb") as fh:
-                text = decode(fh.read(), "page")[0]
-        except OSError:
-            return True  # it was read a moment ago: no evidence of a hidden link
-        base = page.base or self.policy.site_url + quote(page.path)
-        for href in visible_hrefs(text):
-            href = href.strip()
-            if same_origin_relative(href) and page.base is None:
-                if self.local_key(page, href.partition("#")[0]) == target:
-                    return True
-            elif (url := resolve(href, base)) and self.is_statement_url(url, target):
-                return True
-        return False
+        aria-hidden and display:none containers (extraction marks the links there, and keeps no
+        relative link from them)."""
+        return (any(link.kind in _FOLLOWABLE and not link.hidden and self.is_statement_url(link.url, target)
+                    for link in page.links)
+                or any(self.local_key(page, href) == target for href in page.local_links))
 
     def local_key(self, page: FileFacts, href: str) -> str | None:
         """The page key a relative link of `page` names (its fragment already dropped): path

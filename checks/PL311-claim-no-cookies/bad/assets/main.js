@@ -1,0 +1,1 @@
+document.cookie = "theme=dark; path=/";
