@@ -15,8 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from conftest import lint, make_site, needs
 
-from privacylint.checks import CHECK_IDS
 from privacylint.browser.options import BrowserOptions
+from privacylint.checks import CHECK_IDS
 
 RULES = """\
 version: 1

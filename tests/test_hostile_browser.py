@@ -137,9 +137,9 @@ def test_a_page_that_navigates_away_keeps_what_it_did_before(tmp_path):
     assert page(result, "away/index.html")["before_consent"] == ["https://away.example.org/",
                                                                  "https://before.example.com/x.gif"]
     assert [n for n in result.notes if "tried to navigate away" in n] == [
-        "2 page(s) tried to navigate away (a redirect, or script): away/index.html -> https://away.example.org/, "
+        ("2 page(s) tried to navigate away (a redirect, or script): away/index.html -> https://away.example.org/, "
         "leaves/index.html -> https://example.org/elsewhere/; each is observed as itself up to that point, never "
-        "with its target's behaviour"]
+        "with its target's behaviour")]
 
 
 def test_replaced_builtins_and_a_throwing_localstorage_change_nothing_read(tmp_path):
@@ -294,8 +294,8 @@ def test_a_huge_first_party_file_is_refused_not_read(tmp_path):
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mb < 300, f"the pass grew by {grown_mb:.0f} MB"
     assert notes_on(result, "big/index.html") == [
-        "big/index.html: huge.js is over --max-file-size (1073741824 bytes): the browser got a 413 for it, so what "
-        "it would do is not observed"]
+        ("big/index.html: huge.js is over --max-file-size (1073741824 bytes): the browser got a 413 for it, so what "
+        "it would do is not observed")]
     assert page(result, "big/index.html")["before_consent"] == ["https://after.example.net/a.gif"]
 
 

@@ -71,7 +71,7 @@ def settle(site, observed: dict[str, Observed]) -> list[str]:
                          "the gate holds, so it is not reported")
     for seen in observed.values():
         seen.reconciled = [dict(t) for t in dict.fromkeys(tuple(sorted(r.items())) for r in seen.reconciled)]
-    return notes + _accept_notes(site, observed) + _redirect_notes(observed)
+    return list(dict.fromkeys(notes)) + _accept_notes(site, observed) + _redirect_notes(observed)
 
 
 def _accept_notes(site, observed: dict[str, Observed]) -> list[str]:
