@@ -196,8 +196,9 @@ def test_a_page_that_navigates_during_accept(tmp_path):
 def test_300k_storage_keys_are_capped(tmp_path):
     flood = "<script>for (var i = 0; i < 300000; i++) localStorage.setItem('k' + i, '');</script>"
     result = run(tmp_path, {"flood/index.html": flood}, timeout=30)
-    assert notes_on(result, "flood/index.html") == [
-        f"flood/index.html: it wrote 300000 localStorage keys: the first {MAX_NAMES} are recorded"]
+    # (a loaded machine may also run out of the page's time while the page writes: that is a second note)
+    assert f"flood/index.html: it wrote 300000 localStorage keys: the first {MAX_NAMES} are recorded" in \
+        notes_on(result, "flood/index.html")
     assert len(page(result, "flood/index.html")["local_storage"]) == MAX_NAMES
     assert len([f for f in result.findings if f.check == "PL201" and f.evidence == "observed"]) == MAX_NAMES
 

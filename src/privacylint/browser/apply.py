@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from privacylint.browser import reconcile
 from privacylint.browser.options import Observed
-from privacylint.facts import HAR, HAR_WRITE, OBSERVED, OBSERVED_WRITE, Request, StorageWrite
+from privacylint.facts import HAR, HAR_WRITE, OBSERVED, OBSERVED_WRITE, Behaviour, Request, StorageWrite
 from privacylint.printable import printable
+
+OBSERVED_KINDS = ("canvas-fingerprint", "font-fingerprint", "input-sent")  # what PL109 and PL110 read
 
 
 def fold(site, observed: dict[str, Observed], har: bool = False) -> list[str]:
@@ -42,6 +44,10 @@ def _fold_page(page, seen: Observed, in_files: set[str], har: bool) -> None:
         made_by = seen.initiators.get(url)
         by = f", made by {made_by}" if made_by and made_by != seen.url else ""
         page.requests.append(Request(url, f"{HAR if har else OBSERVED}{by}: {kind}", 0, None))
+    for kind, detail, script, line in seen.behaviours:
+        if kind in OBSERVED_KINDS:
+            where = (f"{script}:{line}" if line else script) or "a script"
+            page.behaviours.append(Behaviour(kind, detail, 0, None, None, observed=where))
     written = {(w.storage, w.name) for w in page.writes}
     for storage, names in (("cookie", seen.cookies), ("local", seen.local), ("session", seen.session)):
         for name in names:
@@ -114,6 +120,8 @@ def inventory(observed: dict[str, Observed]) -> list[dict]:
             entry["redirects_to"] = seen.redirects_to
         if seen.error:
             entry["error"] = seen.error
+        if seen.behaviours:
+            entry["behaviours"] = [{"kind": k, "detail": d, "script": s, "line": n} for k, d, s, n in seen.behaviours]
         if seen.notes:
             entry["notes"] = seen.notes
         out.append(entry)

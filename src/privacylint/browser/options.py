@@ -12,6 +12,7 @@ MAX_NAMES = 500  # cookies, and keys of localStorage and of sessionStorage, per 
 MAX_NAME_LENGTH = 200  # characters of a cookie name or a storage key
 MAX_URLS = 2000  # distinct third-party URLs per page
 MAX_URL_LENGTH = 2000  # characters of a recorded URL
+MAX_BEHAVIOURS = 100  # distinct (kind, script, line) of what scripts did, per page
 
 
 class BrowserError(Exception):
@@ -49,6 +50,8 @@ class Observed:
     redirects_to: str | None = None  # where the page tried to navigate to (refused: it is observed alone)
     complete: bool = False  # loaded, held and read to the end: what it did not do is evidence too
     reconciled: list[dict] = field(default_factory=list)  # static and observed verdicts (apply)
+    # what scripts did (browser.instrument): (kind, detail, script, line), before any consent
+    behaviours: list[tuple[str, str, str, int]] = field(default_factory=list)
     _urls: set = field(default_factory=set, repr=False)
 
     def contact(self, url: str, kind: str) -> None:
@@ -64,6 +67,13 @@ class Observed:
             return
         self._urls.add((url, kind))
         self.requests.append((url, kind))
+
+    def behave(self, kind: str, detail: str, script: str, line: int) -> None:
+        """Record what a script did (once per kind and script line, capped), unless after consent."""
+        if self.accepted_by or len(self.behaviours) >= MAX_BEHAVIOURS:
+            return
+        if not any(b[0] == kind and b[2:] == (script, line) for b in self.behaviours):
+            self.behaviours.append((kind, detail, script, line))
 
     def accepted(self, by: str, mark: int) -> None:
         """"Accept all" went through `by`, verified: what was requested since `mark` (the number

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 
-from privacylint.browser import accept
+from privacylint.browser import accept, instrument
 from privacylint.browser.options import BrowserOptions, Observed
 from privacylint.browser.probe import Probe, Stored
 from privacylint.browser.serve import Build, Router, origin
@@ -28,6 +28,8 @@ from privacylint.printable import printable
 SETTLE_MS = 3_000  # page time after load, before the visitor moves
 HOLD_MS = 30_000  # page time after the input events, before accepting: what loads by then is before consent
 AFTER_MS = 5_000  # page time after accepting
+TYPED_MS = 3_000  # page time after typing into a form (debounced senders fire)
+_KEYED = 3  # the last characters typed key by key
 _DISPATCH_S = 0.1  # real time for input events (and an accepted consent) to be dispatched
 _TIME_S = 3.0  # real time a stretch of page time may take; a page starving it is held no longer
 _INPUT_S = 2.0  # real time the input events may take
@@ -159,6 +161,7 @@ class PageRun:
     async def start(self) -> None:
         context, seen = self.context, self.seen
         await self.deadline.run("routing its requests", context.route("**/*", self.router.handle))
+        await self.deadline.run("instrumenting it", context.add_init_script(instrument.INIT_SCRIPT))
         self.tab = tab = await self.deadline.run("opening a tab", context.new_page())
         self.router.tab = tab
         tab.on("crash", lambda _: setattr(self, "crashed", True))
@@ -198,11 +201,23 @@ class PageRun:
         await self.deadline.run("attaching DevTools", self.cdp.send(
             "Network.enable", {"maxTotalBufferSize": 1_000_000, "maxResourceBufferSize": 100_000}))
         await self.deadline.run("attaching DevTools", self.cdp.send("Page.enable"))
+        self.cdp.on("Runtime.bindingCalled", self._on_report)
+        await self.deadline.run("instrumenting it", self.cdp.send("Runtime.enable"))  # a binding needs it
+        await self.deadline.run("instrumenting it", self.cdp.send("Runtime.addBinding", {"name": instrument.BINDING}))
+
+    def _on_report(self, params: dict) -> None:
+        """A report of the init script (instrument): what a script did, and where."""
+        if params.get("name") != instrument.BINDING or not isinstance(params.get("payload"), str):
+            return
+        report = instrument.parse(params["payload"])
+        if report is not None:
+            self.seen.behave(*report)
 
     async def observe(self) -> None:
         try:
             await self.load()
             await self.hold()
+            await self.type_canary()
             present = await self.managers(act=False)
             await self.read(self.before, self._wanted(present))
             await self.accept_all(present)
@@ -245,6 +260,37 @@ class PageRun:
         await self.visitor()
         await asyncio.sleep(_DISPATCH_S)
         await self.advance(HOLD_MS)
+
+    async def type_canary(self) -> None:
+        """The visitor types into a form field and does not submit; a request that carries what
+        was typed is recorded as input sent before submit (instrument)."""
+        focused = await self.deadline.run("typing into a form", self.probe.evaluate(instrument.FOCUS_FIELD,
+                                                                                    self._left_ms()))
+        if focused is not True:
+            return
+        self.router.watch()
+        await self.deadline.run("typing into a form", self._type(instrument.CANARY), at_most=_INPUT_S)
+        await asyncio.sleep(_DISPATCH_S)
+        await self.advance(TYPED_MS)
+        for url, body in self.router.sent or ():
+            how = instrument.canary_in(url, body)
+            if how:
+                self.seen.behave("input-sent", f"typed text sent to {url[:120]} before submit ({how})",
+                                 self.seen.initiators.get(url) or self._listening(), 0)
+
+    def _listening(self) -> str:
+        """The scripts (and lines) that listen to typed input: who sent it, when the browser does
+        not say which script made the request."""
+        return ", ".join(dict.fromkeys(f"{script}:{line}" for kind, _, script, line in self.seen.behaviours
+                                       if kind == "input-listener" and script)) or ""
+
+    async def _type(self, text: str) -> None:
+        """All but the last keys at once (one `input` event), the last ones key by key (`keydown`,
+        `keyup`): a listener on either sees the whole text, in a few events whatever it sends."""
+        await self.cdp.send("Input.insertText", {"text": text[:-_KEYED]})
+        for char in text[-_KEYED:]:
+            await self.cdp.send("Input.dispatchKeyEvent", {"type": "keyDown", "key": char, "text": char})
+            await self.cdp.send("Input.dispatchKeyEvent", {"type": "keyUp", "key": char})
 
     async def visitor(self) -> None:
         """The visitor moves the mouse, scrolls and presses a key. A page the browser has not

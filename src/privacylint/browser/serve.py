@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from privacylint.browser.options import BrowserOptions, Observed
 
+MAX_SENT, MAX_SENT_BYTES = 500, 64 * 1024  # requests (and bytes of each body) searched for typed input
 PAGE_BYTES = 256 * 1024 * 1024  # of the build, served to one page at most
 _BIG = 1024 * 1024  # a body this large waits for one of _BIG_AT_ONCE slots: memory stays bounded
 _BIG_AT_ONCE = 4
@@ -109,10 +110,25 @@ class Router:
         self.may_reload = False  # set once "accept all" went through
         self._navigations = 0
         self._budget = [PAGE_BYTES]
+        self.sent: list[tuple[str, bytes]] | None = None  # (URL, body) of each request, once watched
+
+    def watch(self) -> None:
+        """From now on, keep what each request sends (instrument.canary_in looks for typed input)."""
+        self.sent = []
+
+    def _keep_sent(self, request) -> None:
+        if self.sent is None or len(self.sent) >= MAX_SENT:
+            return
+        try:
+            body = request.post_data_buffer or b""
+        except Exception:  # noqa: BLE001 - a body Playwright cannot give: the URL still counts
+            body = b""
+        self.sent.append((request.url[:8192], body[:MAX_SENT_BYTES]))
 
     async def handle(self, route) -> None:
         request = route.request
         url = request.url
+        self._keep_sent(request)
         if self._top_level(request) and not self._own_navigation(request, url):
             if origin(url) != self.origin:
                 self.seen.contact(url, request.resource_type)
