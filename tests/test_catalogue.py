@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from pathlib import Path
 
 import pytest
+from conftest import needs
 from ruamel.yaml import YAML
 
+from privacylint.browser.options import BrowserOptions
 from privacylint.checks import CHECK_IDS, REGISTRY, SPECS
 from privacylint.engine import Options, run
 from privacylint.policy import load_policy
@@ -18,14 +21,25 @@ FOLDERS = sorted(p for p in CATALOGUE.iterdir() if p.is_dir())
 SECTIONS = ("## What it checks", "## Why it matters", "## Bad example", "## Good example", "## How to fix")
 
 
+def _expected(folder: Path) -> dict:
+    return YAML(typ="safe").load((folder / "expected.yaml").read_text(encoding="utf-8"))
+
+
 def _lint(folder: Path, which: str, monkeypatch):
     """Lint bad/ or good/ with rules.yaml (good/ with rules.good.yaml where the fix is in the policy),
-    and with bad.source/ or good.source/ as the site's source tree where there is one."""
+    and with bad.source/ or good.source/ as the site's source tree where there is one; in Chromium
+    too (`--browser`) where expected.yaml says `browser: true` (a check that is observed only)."""
     monkeypatch.chdir(folder)
     rules = "rules.good.yaml" if which == "good" and (folder / "rules.good.yaml").exists() else "rules.yaml"
     policy = load_policy(rules, CHECK_IDS)
     source = f"{which}.source" if (folder / f"{which}.source").is_dir() else None
-    return run([which], policy, Options(jobs=1, today=dt.date(2026, 6, 1), source=source))
+    browser = None
+    if _expected(folder).get("browser"):
+        pytest.importorskip("playwright.async_api")
+        needs("chromium", bool(shutil.which("chromium") or shutil.which("chromium-browser")),
+              "install it with: apt-get install chromium", "chromium")
+        browser = BrowserOptions(pages="all")
+    return run([which], policy, Options(jobs=1, today=dt.date(2026, 6, 1), source=source, browser=browser))
 
 
 def test_every_check_has_a_folder_and_every_folder_a_check():
@@ -40,7 +54,7 @@ def test_index_lists_every_check():
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name[:5])
 def test_bad_example_gives_exactly_the_expected_findings(folder, monkeypatch):
-    expected = YAML(typ="safe").load((folder / "expected.yaml").read_text(encoding="utf-8"))["findings"]
+    expected = _expected(folder)["findings"]
     result = _lint(folder, "bad", monkeypatch)
     got = [{"check": f.check, "path": f.path, "line": f.line, "subject": f.subject} for f in result.findings]
     assert got == expected

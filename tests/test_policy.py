@@ -92,7 +92,7 @@ def test_hosts_checks_and_ignore_entries(tmp_path):
         "*.example.com or example.com/path/)",
         "5:73: loads: 'Missing' is neither a declared collector nor a catalogue vendor",
         "6:12: collector 'cdn' is declared twice",
-        "7:10: unknown check 'PL10' (did you mean 'PL109'?)",
+        "7:10: unknown check 'PL10' (did you mean 'PL110'?)",
         "9:47: ignore[0].expires must be a date that exists, like 2027-06-30, not 'someday'",
         "10:5: ignore[1] needs 'reason'",
         "10:13: unknown check 'PL999' (did you mean 'PL903'?)",

@@ -204,7 +204,7 @@ def _main(args: argparse.Namespace) -> int:
     options = Options(enabled=_enabled(args.select, args.ignore), jobs=args.jobs, max_file_size=args.max_file_size,
                       baseline=_baseline(args.baseline), source=args.source, configs=tuple(args.config),
                       cache_dir=cache_dir, browser=_browser_options(args), har=tuple(args.har))
-    from privacylint.observe import BrowserError
+    from privacylint.browser.options import BrowserError
 
     try:
         result = _run_url(urls[0], policy, options, args) if urls else run(args.paths, policy, options)
@@ -276,7 +276,7 @@ def _browser_options(args: argparse.Namespace):
     if args.browser_pages not in ("layouts", "all") and not (args.browser_pages.isdigit() and
                                                              int(args.browser_pages) > 0):
         raise UsageError("--browser-pages takes layouts, all or a positive number")
-    from privacylint.observe import BrowserOptions
+    from privacylint.browser.options import BrowserOptions
 
     return BrowserOptions(pages=args.browser_pages, live=args.browser_live)
 

@@ -33,7 +33,7 @@ class Options:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     today: dt.date = field(default_factory=dt.date.today)
     baseline: Baseline = field(default_factory=Baseline)  # accepted findings (--baseline)
-    browser: object = None  # observe.BrowserOptions: load pages in a browser too (--browser)
+    browser: object = None  # browser.options.BrowserOptions: load pages in a browser too (--browser)
     har: tuple[str, ...] = ()  # HAR files whose entries count as observed (--har)
     source: str | None = None  # the site's source tree (source mapping, site config)
     configs: tuple[str, ...] = ()  # site config and header files given explicitly
@@ -89,12 +89,17 @@ def _run(roots: list[str], policy: Policy, options: Options) -> Result:
         _statement_text(site, files, options)
         site.claims  # noqa: B018 - read now (the grammar is a data file): checks open no file
         site.files.sort(key=lambda f: f.path)
-        if options.browser is not None:
-            _observe(site, root, policy, options, result)
-        for har in options.har:
-            from privacylint import observe
+        observed = _observe(site, root, policy, options, result) if options.browser is not None else {}
+        if options.har:
+            from privacylint.browser import apply, har
 
-            result.notes += observe.apply(site, observe.from_har(har, site), har=True)
+            for path in options.har:
+                result.notes += apply.fold(site, har.from_har(path, site), har=True)
+        if observed:
+            from privacylint.browser import apply
+
+            result.notes += apply.settle(site, observed)
+            result.observed += apply.inventory(observed)
         sites.append(site)
         for module in modules:
             if not getattr(module, "AUDITS_SUPPRESSIONS", False):
@@ -134,15 +139,15 @@ def _statement_text(site: Site, files: list, options: Options) -> None:
             return
 
 
-def _observe(site: Site, root: str, policy: Policy, options: Options, result: Result) -> None:
-    """Load the chosen pages in a browser and fold what they did into the site, before checks."""
-    from privacylint import observe
+def _observe(site: Site, root: str, policy: Policy, options: Options, result: Result) -> dict:
+    """Load pages in a browser and fold what they did into the site, before checks."""
+    from privacylint.browser import apply, launch
 
-    pages = observe.choose_pages(site, options.browser.pages)
-    seen = observe.observe(root, policy.site_url, pages, options.browser)
-    result.notes += observe.apply(site, seen)
+    browser = replace(options.browser, max_file_size=options.max_file_size)
+    seen = launch.observe_site(site, root, policy.site_url, browser)
+    result.notes += apply.fold(site, seen)
     result.observed_pages += len(seen)
-    result.observed += observe.inventory(seen)
+    return seen
 
 
 def _one_per_file_and_subject(items: list, key=lambda f: f) -> list:

@@ -39,6 +39,7 @@ REPO = HERE.parent.parent
 MODULES = REPO / ".ci" / "consent-managers" / "node_modules"
 SITE_URL = "https://example.org/"
 TODAY = dt.date(2026, 6, 1)
+SETTLE_MS = 750  # real time after `load` for timers and deferred loaders (the browser pass advances page time instead)
 
 BEFORE, REFUSED, GATED, NEVER = "loads before consent", "loads after refusal", "gated", "never"
 NOT_SEEN = "not seen"
@@ -273,10 +274,10 @@ def observe(builds: dict[str, tuple[Fixture, Path]]) -> dict[str, Observed]:
 async def _observe_all(builds: dict[str, tuple[Fixture, Path]]) -> dict[str, Observed]:
     from playwright.async_api import async_playwright
 
-    from privacylint.observe import _OFFLINE_ARGS, browser_path
+    from privacylint.browser.launch import OFFLINE_ARGS, browser_path
 
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=browser_path(p), args=["--no-sandbox", *_OFFLINE_ARGS])
+        browser = await p.chromium.launch(executable_path=browser_path(p), args=["--no-sandbox", *OFFLINE_ARGS])
         slots = asyncio.Semaphore(PARALLEL)
 
         async def visit(fixture: Fixture, root: Path, accept: bool) -> Visit:
@@ -292,7 +293,7 @@ async def _observe_all(builds: dict[str, tuple[Fixture, Path]]) -> dict[str, Obs
 
 
 async def _visit(browser, fixture: Fixture, root: Path, accept: bool) -> Visit:
-    from privacylint.observe import _SETTLE_MS, _from_build, _origin
+    from privacylint.browser.serve import Build, origin
 
     seen = Visit()
     requests: list[str] = []
@@ -301,8 +302,9 @@ async def _visit(browser, fixture: Fixture, root: Path, accept: bool) -> Visit:
 
     async def route(r):
         url = r.request.url
-        if _origin(url) == _origin(SITE_URL):
-            body, kind = _from_build(str(root), SITE_URL, url)
+        if origin(url) == origin(SITE_URL):
+            served = Build(str(root), SITE_URL, 10 * 1024 * 1024).read(url)
+            body, kind = (served.body if served.status == 200 else None), served.content_type
             return await r.fulfill(status=200 if body is not None else 404, body=body or b"", content_type=kind)
         requests.append(url)
         kind = _STUB_TYPES.get(r.request.resource_type, "text/plain")
@@ -310,7 +312,7 @@ async def _visit(browser, fixture: Fixture, root: Path, accept: bool) -> Visit:
 
     async def settle(tab):
         await tab.wait_for_load_state("networkidle")
-        await tab.wait_for_timeout(_SETTLE_MS)
+        await tab.wait_for_timeout(SETTLE_MS)
 
     async def follow_link(tab):
         async with tab.expect_navigation(wait_until="load", timeout=20_000):

@@ -14,6 +14,7 @@ _MODULES = (
     "pl107_consent_baseline_override",
     "pl108_pre_ticked_consent",
     "pl109_fingerprinting_before_consent",
+    "pl110_typed_input_sent_before_submit",
     "pl111_session_recorder_before_consent",
     "pl201_undeclared_cookie",
     "pl202_cookie_before_consent",

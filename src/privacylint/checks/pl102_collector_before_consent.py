@@ -7,8 +7,13 @@ order. `<noscript>` content is never gated, and `data-src` alone is lazy loading
 Behind an auto-blocking consent manager loaded first on the page, nothing can be verified
 statically: that is reported as a note. A contact in a first-party .js file is reported there,
 when any page loads the file without a gate.
+
+With `--browser`, what the browser saw on the pages that decide a contact settles it: seen
+only after "accept all" went through the consent manager, the gate holds and nothing is
+reported; never seen on pages it loaded to the end, the finding says so (browser.reconcile).
 """
 
+from privacylint.browser.reconcile import HELD, UNSEEN, contact_verdict
 from privacylint.checks.base import CheckSpec, gate_hint, shorten
 from privacylint.checks.pl111_session_recorder_before_consent import SESSION_REPLAY
 from privacylint.gates import AUTO, gate_of
@@ -25,6 +30,9 @@ def check(site):
         gate = gate_of(site, c.place)
         if gate.held:
             continue
+        seen = contact_verdict(site, c)
+        if seen is not None and seen.state == HELD:
+            continue  # the browser saw the gate hold on the pages that decide it (browser.apply notes it)
         page = gate.page or c.file
         via = f" (loaded by {gate.page.path})" if gate.page else ""
         noscript = (" inside <noscript>: it loads for visitors without JavaScript, where no consent manager runs, "
@@ -43,6 +51,8 @@ def check(site):
                     "consent: {google_consent_mode: advanced} in rules.yaml.")
         if c.observed:
             why += _static_verdict(site, c)
+        elif seen is not None and seen.state == UNSEEN:
+            why += f" The browser did not see this contact on {seen.pages_text()}."
         yield site.finding(
             SPEC, c.file.path, c.line, c.column, c.site,
             f"{collector.name} loads before consent{via}: {shorten(c.evidence, 70)}{noscript}.{why} rules.yaml "

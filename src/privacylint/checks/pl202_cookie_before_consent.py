@@ -6,8 +6,13 @@ without a holding gate, each cookie its catalogue entry writes that rules.yaml d
 `consent: required` is reported at the element that loads it, unless PL102 already reports that
 very contact (a collector declared consent: required), or PL111 (a session recorder): one
 problem, one finding.
+
+With `--browser`, a contact or write the browser saw only after "accept all" went through the
+consent manager is not reported (the gate holds); one it never saw on the pages it loaded to the
+end is, and says so (browser.reconcile).
 """
 
+from privacylint.browser.reconcile import HELD, UNSEEN, contact_verdict, write_verdict
 from privacylint.checks.base import CheckSpec, gate_hint
 from privacylint.checks.pl111_session_recorder_before_consent import SESSION_REPLAY
 from privacylint.facts import evidence_of
@@ -34,6 +39,11 @@ def _vendor_cookies(site):
         gate = gate_of(site, c.place)
         if gate.held:
             continue
+        seen = contact_verdict(site, c)
+        if seen is not None and seen.state == HELD:
+            continue  # the browser saw the vendor's contact held until "accept all"
+        unseen = f" The browser did not see this contact on {seen.pages_text()}." if seen and seen.state == UNSEEN \
+            else ""
         evidence = site.contacts.vendor_evidence(vendor.id)
         for cookie in site.consent.vendor_cookies(vendor):
             rule = site.policy.cookie_rule_for(cookie.name, cookie.storage)
@@ -43,7 +53,7 @@ def _vendor_cookies(site):
                 SPEC, c.file.path, c.line, c.column, cookie.name,
                 f"{vendor.name} loads here without a gate ({c.evidence[:70]}) and writes '{cookie.name}', which "
                 f"rules.yaml says needs consent; {gate_hint(site, c.file if c.file.kind == 'page' else None)}, "
-                "or use its privacy-enhanced variant if it has one.")
+                f"or use its privacy-enhanced variant if it has one.{unseen}")
 
 
 def _first_party_writes(site):
@@ -56,10 +66,15 @@ def _first_party_writes(site):
             gate = gate_of(site, Place(f, w.line, w.column, w.gate, observed=observed))
             if gate.held:
                 continue
+            seen = None if observed else write_verdict(site, f, w)
+            if seen is not None and seen.state == HELD:
+                continue  # the browser saw it written only after "accept all"
+            unseen = f" The browser did not see this write on {seen.pages_text()}." if seen and seen.state == UNSEEN \
+                else ""
             via = f" (loaded by {gate.page.path})" if gate.page else ""
             page = gate.page or (f if f.kind == "page" else None)
             yield site.finding(
                 SPEC, f.path, w.line, w.column, w.name,
                 f"{w.api} writes '{w.name}' before consent{via}, and rules.yaml says it needs consent; "
-                f"{gate_hint(site, page)}, or write it inside your consent manager's callback.",
+                f"{gate_hint(site, page)}, or write it inside your consent manager's callback.{unseen}",
                 evidence=evidence_of(w.api))

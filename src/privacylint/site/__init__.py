@@ -39,6 +39,7 @@ class Site:
         self.parties = Parties(policy, catalogue)
         self.graph = PageGraph(root, files, policy, self.parties, aliases)
         self.folder = Folder(self.graph)
+        self.observations: dict | None = None  # page -> what a browser saw there (browser.reconcile.PageSeen)
 
     def add(self, f: FileFacts, sites: set[str] | None = None) -> None:
         """Take in one file's facts as extraction delivers them (in path order): folded here, or

@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 from privacylint.domains import host_and_path
 from privacylint.extract.urls import resolve
-from privacylint.facts import FileFacts, Request
+from privacylint.facts import JS_LITERAL, JS_LOAD, FileFacts, Request
 from privacylint.policy import Policy
 
 _C0_SPACE = "".join(map(chr, range(0x21)))
@@ -29,6 +29,17 @@ def page_key(path: str) -> str:
     return p.strip("/")
 
 
+def _layout_key(page: FileFacts) -> frozenset:
+    """What a page's code is made of: the scripts it loads, and what its inline scripts do (the
+    hosts they load from, the vendor snippets, the storage keys they name), so a page that shares
+    another's scripts but adds an inline tracker is a layout of its own (the browser loads it)."""
+    key: set[tuple] = {("script", r.url) for r in page.requests if r.kind.startswith("<script")}
+    key |= {("js", host_and_path(r.url)[0]) for r in page.requests if r.kind in (JS_LOAD, JS_LITERAL)}
+    key |= {("snippet", m.vendor) for m in page.markers}
+    key |= {("write", w.storage, w.name) for w in page.writes if w.name}
+    return frozenset(key)
+
+
 class PageGraph:
     """Pages, links and scripts of one site, keyed as rules.yaml names pages."""
 
@@ -41,16 +52,15 @@ class PageGraph:
         self.policy = policy
         self.parties = parties
         self.root_path = host_and_path(policy.site_url)[1]
-        self._layouts: dict[str, int] = {}  # page -> its set of scripts (observe picks one page per set)
+        self._layouts: dict[str, int] = {}  # page -> its layout (the browser pass loads one page per layout)
         self._layout_ids: dict[frozenset, int] = {}
 
     def register(self, page: FileFacts) -> None:
-        """Note a page's layout (its set of scripts) as it comes in."""
-        self._layouts[page.path] = self._layout_ids.setdefault(
-            frozenset(r.url for r in page.requests if r.kind.startswith("<script")), len(self._layout_ids))
+        """Note a page's layout (_layout_key) as it comes in."""
+        self._layouts[page.path] = self._layout_ids.setdefault(_layout_key(page), len(self._layout_ids))
 
     def layout(self, page: FileFacts) -> int:
-        """Which set of scripts the page loads (quiet ones included), as a number pages share."""
+        """The page's layout (_layout_key; quiet scripts included), as a number pages share."""
         return self._layouts.get(page.path, -1)
 
     @cached_property
