@@ -142,6 +142,9 @@ def words(err: BaseException) -> str:
 
 
 class PageRun:
+    """One page in its own context under its deadline: routed, instrumented, loaded, held with
+    input events, storage read, then "accept all" and what that added."""
+
     def __init__(self, context, build: Build, seen: Observed, options: BrowserOptions, deadline: Deadline,
                  records: dict[str, list[str]]):
         self.context = context
@@ -151,10 +154,8 @@ class PageRun:
         self.records = records  # consent manager -> its consent records, from the catalogue
         self.router = Router(build, seen.url, options, seen)
         self.before, self.after = Stored(), Stored()
-        self.crashed = False
-        self.reached_load = False
-        self.main_frame = None
-        self.frames = 0
+        self.crashed = self.reached_load = False
+        self.main_frame, self.frames = None, 0
         self.stopped: set[str] = set()  # frames that stopped loading
         self.loading = asyncio.Event()
 
@@ -276,13 +277,7 @@ class PageRun:
             how = instrument.canary_in(url, body)
             if how:
                 self.seen.behave("input-sent", f"typed text sent to {url[:120]} before submit ({how})",
-                                 self.seen.initiators.get(url) or self._listening(), 0)
-
-    def _listening(self) -> str:
-        """The scripts (and lines) that listen to typed input: who sent it, when the browser does
-        not say which script made the request."""
-        return ", ".join(dict.fromkeys(f"{script}:{line}" for kind, _, script, line in self.seen.behaviours
-                                       if kind == "input-listener" and script)) or ""
+                                 self.seen.initiators.get(url) or _listening(self.seen), 0)
 
     async def _type(self, text: str) -> None:
         """All but the last keys at once (one `input` event), the last ones key by key (`keydown`,
@@ -392,3 +387,10 @@ class PageRun:
         seen.cookies, seen.local, seen.session = sorted(before.cookies), before.local, before.session
         if seen.accepted_by:
             seen.cookies_after, seen.local_after = sorted(after.cookies), after.local
+
+
+def _listening(seen: Observed) -> str:
+    """The scripts (and lines) that listen to typed input: who sent it, when the browser does not
+    say which script made the request."""
+    return ", ".join(dict.fromkeys(f"{script}:{line}" for kind, _, script, line in seen.behaviours
+                                   if kind == "input-listener" and script)) or ""
