@@ -108,3 +108,26 @@ def test_typed_input_sent_before_submit_is_pl110_with_its_script(tmp_path):
 def test_a_search_box_is_not_typed_into(tmp_path):
     result = run(tmp_path, {"search/index.html": SEARCH, "assets/keys.js": KEYLOGGER})
     assert [f for f in result.findings if f.check == "PL110"] == []
+
+
+def test_a_key_logger_a_fingerprinter_and_a_session_recorder_each_at_their_script(tmp_path):
+    """Issue 25's test site: one page with a self-hosted key logger, a canvas fingerprinter and a
+    session recorder, each reported with the script and line that did it; a clean page of the same
+    site reports nothing (the false-alarm control)."""
+    recorder = "var s = document.createElement('script');\ns.src = 'https://static.hotjar.com/c/hotjar-1.js';\n" \
+               "document.head.appendChild(s);\n"
+    page = ('<body><form action="/signup/"><input type="email" name="email"></form>'
+            '<script src="/assets/keys.js"></script><script src="/assets/fp.js"></script>'
+            '<script src="/assets/rec.js"></script></body>')
+    files = {"all/index.html": page, "clean/index.html": "<body><p>Nothing here.</p></body>",
+             "assets/keys.js": KEYLOGGER, "assets/fp.js": CANVAS, "assets/rec.js": recorder}
+    site = make_site(tmp_path / "site", {"index.html": HOME, "privacy/index.html": PRIVACY, **files})
+    declared = RULES + "collectors:\n  - {name: Hotjar, vendor: hotjar, purpose: session recording}\n"
+    result = lint(site, declared, enabled=CHECK_IDS - {"PL104", "PL305"},
+                  browser=BrowserOptions(pages="all", timeout=15))
+    found = {f.check: f for f in result.findings if f.check in ("PL109", "PL110", "PL111")}
+    assert sorted(found) == ["PL109", "PL110", "PL111"]
+    assert "made by https://example.org/assets/keys.js:2" in found["PL110"].message
+    assert "made by https://example.org/assets/fp.js:3" in found["PL109"].message
+    assert (found["PL111"].path, found["PL111"].line, found["PL111"].subject) == ("assets/rec.js", 2, "hotjar.com")
+    assert [f for f in result.findings if f.path == "clean/index.html"] == []
