@@ -69,7 +69,7 @@ def test_json_output_follows_the_contract(monkeypatch, capsys):
     assert (first["check"], first["path"], first["line"], first["subject"]) == (
         "PL101", "assets/css/main.css", 2, "fonts.googleapis.com")
     assert list(doc["inventory"]) == ["collectors", "cookies", "outbound_domains", "consent_managers", "not_loaded",
-                                     "statement_claims"]
+                                     "statement_claims", "pixel_events"]
     assert doc["inventory"]["consent_managers"] == ["cookieconsent"]
     ga = next(c for c in doc["inventory"]["collectors"] if c["vendor"] == "google-analytics")
     assert ga["declared_as"] == "Google Analytics" and ga["files"] == ga["pages"] == 7

@@ -42,6 +42,7 @@ def _as_golden(doc: dict) -> dict:
     doc["inventory"].pop("consent_managers", None)
     doc["inventory"].pop("not_loaded", None)
     doc["inventory"].pop("statement_claims", None)
+    doc["inventory"].pop("pixel_events", None)
     for finding in doc["findings"]:
         finding.pop("group", None)
         finding.pop("evidence", None)

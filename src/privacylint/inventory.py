@@ -9,6 +9,7 @@ how many pages, and behind which gate; per cookie or storage key: who writes it.
 from __future__ import annotations
 
 from collections import defaultdict
+from urllib.parse import parse_qs, urlsplit
 
 from privacylint.facts import HAR, JS_LITERAL, JS_LOAD, META_REFRESH, OBSERVED
 from privacylint.gates import AUTO, gate_of
@@ -26,7 +27,31 @@ _HOW = (("<script", "script"), ("<iframe", "frame"), ("<frame", "frame"), ("<emb
 def inventory(site) -> dict:
     return {"collectors": _collectors(site), "cookies": _cookies(site), "outbound_domains": _outbound(site),
             "consent_managers": site.consent.managers_on(None), "not_loaded": _not_loaded(site),
-            "statement_claims": _statement_claims(site)}
+            "statement_claims": _statement_claims(site), "pixel_events": _pixel_events(site)}
+
+
+def _pixel_events(site) -> list[dict]:
+    """What the site tells advertising and analytics pixels, decoded from the requests (the
+    vendor's documented query parameters, the catalogue's `pixel_events`): which account, which
+    event, on how many pages, seen statically or in a browser."""
+    found: dict[tuple, dict] = {}
+    for c in site.contacts:
+        if c.url is None or c.vendor is None or not c.vendor.pixel_events:
+            continue
+        parts = urlsplit(c.url)
+        path = parts.path.rstrip("/") or "/"
+        spec = next(((i, e) for p, i, e in c.vendor.pixel_events if p == path), None)
+        if spec is None:
+            continue
+        query = parse_qs(parts.query)
+        key = (c.vendor.id, (query.get(spec[0]) or [""])[0], (query.get(spec[1]) or [""])[0])
+        entry = found.setdefault(key, {"pages": set(), "evidence": set(), "first": {"path": c.file.path,
+                                                                                   "line": c.line}})
+        entry["pages"] |= _pages_of(site, c)
+        entry["evidence"].add(c.evidence_kind)
+    return [{"vendor": vendor, "id": account or None, "event": event or None, "pages": len(e["pages"]),
+             "evidence": sorted(e["evidence"]), "first": e["first"]}
+            for (vendor, account, event), e in sorted(found.items())]
 
 
 def _statement_claims(site) -> list[dict]:

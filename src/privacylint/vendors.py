@@ -106,6 +106,8 @@ class Vendor:
     # consent_categories lists only the names a source confirms; another name is not refused (it
     # cannot be checked) rather than called "not a category"
     categories_open: bool = False
+    # requests whose query says which account and event a pixel reports: (path, id param, event param)
+    pixel_events: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -336,7 +338,8 @@ def _vendor(raw: dict) -> Vendor:
         consent_categories=raw.get("consent_categories"), gate_markup=_gate_markup(raw.get("gate_markup")),
         privacy_mode=_privacy_mode(raw.get("privacy_variant")), config_keys=_config_keys(raw.get("config_keys")),
         consent_class=raw.get("consent_class"), consent_code=raw.get("consent_code"),
-        categories_open=bool(raw.get("categories_open")))
+        categories_open=bool(raw.get("categories_open")),
+        pixel_events=tuple((p["path"], p["id"], p["event"]) for p in raw.get("pixel_events") or ()))
 
 
 def _advice(raw) -> str | None:
