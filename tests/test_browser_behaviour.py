@@ -131,3 +131,18 @@ def test_a_key_logger_a_fingerprinter_and_a_session_recorder_each_at_their_scrip
     assert "made by https://example.org/assets/fp.js:3" in found["PL109"].message
     assert (found["PL111"].path, found["PL111"].line, found["PL111"].subject) == ("assets/rec.js", 2, "hotjar.com")
     assert [f for f in result.findings if f.path == "clean/index.html"] == []
+
+
+def test_storage_and_cookie_writes_as_they_happen_with_their_attributes(tmp_path):
+    """Storage over time: a key written then removed during load (gone when storage is read at
+    the end) and a cookie's attributes, never its value, each at the script line that did it."""
+    script = ("localStorage.setItem('probe-test', '1');\nlocalStorage.removeItem('probe-test');\n"
+              "document.cookie = 'pref=dark; max-age=31536000; SameSite=Lax; Secure';\n")
+    result = run(tmp_path, {"s/index.html": '<body><script src="/assets/s.js"></script>', "assets/s.js": script})
+    page = next(p for p in result.inventory["observed"] if p["page"] == "s/index.html")
+    by = "https://example.org/assets/s.js"
+    assert page["behaviours"] == [
+        {"kind": "storage-write", "detail": "local probe-test", "script": by, "line": 1},
+        {"kind": "storage-removed", "detail": "local probe-test", "script": by, "line": 2},
+        {"kind": "cookie-write", "detail": "pref; max-age=31536000; SameSite=Lax; Secure", "script": by, "line": 3}]
+    assert "dark" not in str(page["behaviours"])

@@ -7,8 +7,11 @@ URL-encoded, base64, or hashed with md5, sha1, sha256 or sha512: `canary_in`) se
 visitor types before submit.
 
 Reported: a canvas read back (`toDataURL`, `getImageData`, `toBlob`) after text was drawn on it
-(canvas fingerprint), text measured in more than FONT_PROBES fonts (font fingerprint), and a
-listener added for typed input (`keydown`, `input`, ...). Each report carries the calling script
+(canvas fingerprint), text measured in more than FONT_PROBES fonts (font fingerprint), a
+listener added for typed input (`keydown`, `input`, ...), and storage as it is written: each
+localStorage or sessionStorage key set or removed (a key written then removed during load is
+gone when storage is read at the end) and each cookie written through `document.cookie`, with
+its attributes (expiry, SameSite, Secure, ...) but never its value. Each report carries the calling script
 and line, from the call stack. The init script takes the binding out of the page's reach before
 any page script runs (a page may still call its own copies of the wrapped functions: it can only
 report itself).
@@ -60,6 +63,21 @@ _INIT = r"""(() => {
   const canvas = window.HTMLCanvasElement && HTMLCanvasElement.prototype;
   for (const name of ["toDataURL", "toBlob"])
     wrap(canvas, name, (c) => drawn.has(c) && report("canvas-fingerprint", name + " after drawing text"));
+  const storage = window.Storage && Storage.prototype;
+  const area = (s) => { try { return s === window.sessionStorage ? "session" : "local"; } catch (e) { return "local"; } };
+  wrap(storage, "setItem", (s, args) => report("storage-write", area(s) + " " + String(args[0])));
+  wrap(storage, "removeItem", (s, args) => report("storage-removed", area(s) + " " + String(args[0])));
+  const cookie = window.Document && Object.getOwnPropertyDescriptor(Document.prototype, "cookie");
+  if (cookie && cookie.set && cookie.configurable) {
+    define(Document.prototype, "cookie", {configurable: true, enumerable: cookie.enumerable, get: cookie.get,
+      set: function (value) {
+        try {  // the name and the attributes (expiry, SameSite, Secure...), never the value
+          const parts = String(value).split(";");
+          report("cookie-write", [parts[0].split("=")[0].trim(), ...parts.slice(1).map((p) => p.trim())].join("; "));
+        } catch (e) {}
+        return apply(cookie.set, this, [value]);
+      }});
+  }
   const typed = new Set(["keydown", "keyup", "keypress", "input", "beforeinput", "change", "paste"]);
   wrap(window.EventTarget && EventTarget.prototype, "addEventListener",
        (target, args) => typed.has(String(args[0])) && report("input-listener", String(args[0])));
